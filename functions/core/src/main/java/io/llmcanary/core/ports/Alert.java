@@ -1,0 +1,7 @@
+package io.llmcanary.core.ports;
+
+/** A message for a person: rollback, approval needed, promoted. */
+public record Alert(Kind kind, String application, String rolloutId, String subject, String body) {
+
+  public enum Kind { ROLLBACK, APPROVAL_NEEDED, PROMOTED, REJECTED }
+}

@@ -1,0 +1,56 @@
+package io.llmcanary.core.rollout;
+
+import java.time.Instant;
+
+/**
+ * A rollout's current state, as kept by the rollout store. {@code version} grows by one with every
+ * transition; the store writes a new state only if the stored version is still the one it was derived
+ * from, so two racing writers cannot both win.
+ *
+ * @param stageIndex     index into {@code plan}
+ * @param stageStartedAt when the current stage began (the judge looks at everything since)
+ * @param executionArn   the promotion workflow's execution, when one runs
+ * @param taskToken      the waiting approval task's token, while AWAITING_APPROVAL
+ * @param reason         why the last transition happened
+ * @param pendingAlert   an alert that could not be delivered yet and is retried on the next run, or null
+ */
+public record RolloutState(
+    String application,
+    String rolloutId,
+    RolloutStatus status,
+    StagePlan plan,
+    int stageIndex,
+    long version,
+    Instant createdAt,
+    Instant stageStartedAt,
+    Instant updatedAt,
+    String executionArn,
+    String taskToken,
+    String reason,
+    String pendingAlert) {
+
+  /** A new rollout at its first stage. */
+  public static RolloutState start(String application, String rolloutId, StagePlan plan, Instant now,
+      String executionArn) {
+    return new RolloutState(application, rolloutId, RolloutStatus.RUNNING, plan, 0, 1, now, now, now,
+        executionArn, null, "started", null);
+  }
+
+  public double canaryPercent() {
+    return switch (status) {
+      case RUNNING, AWAITING_APPROVAL -> plan.percent(stageIndex);
+      // After a promotion the canary is the new stable: nobody is on a "canary" any more.
+      case PROMOTED, ROLLED_BACK, REJECTED -> 0.0;
+    };
+  }
+
+  public RolloutState withPendingAlert(String alert) {
+    return new RolloutState(application, rolloutId, status, plan, stageIndex, version + 1, createdAt,
+        stageStartedAt, updatedAt, executionArn, taskToken, reason, alert);
+  }
+
+  public RolloutState withExecutionArn(String arn) {
+    return new RolloutState(application, rolloutId, status, plan, stageIndex, version + 1, createdAt,
+        stageStartedAt, updatedAt, arn, taskToken, reason, pendingAlert);
+  }
+}

@@ -1,0 +1,14 @@
+package io.llmcanary.core.rollout;
+
+/** Where a rollout is (DESIGN.md §7). PROMOTED, ROLLED_BACK and REJECTED are terminal. */
+public enum RolloutStatus {
+  RUNNING,
+  AWAITING_APPROVAL,
+  PROMOTED,
+  ROLLED_BACK,
+  REJECTED;
+
+  public boolean isTerminal() {
+    return this == PROMOTED || this == ROLLED_BACK || this == REJECTED;
+  }
+}
