@@ -9,7 +9,7 @@ import java.util.List;
  * @param provider     which chat-model adapter serves it: {@code bedrock}, {@code openai} or {@code offline}
  * @param systemPrompt the system prompt
  * @param fewShot      example turns placed between the system prompt and the user's messages
- * @param temperature  sampling temperature, 0..2
+ * @param temperature  sampling temperature, 0..2 (0.7 when not given)
  * @param maxTokens    answer cap; an answer cut off by it is scored as a quality failure
  */
 public record VersionSpec(
@@ -17,13 +17,15 @@ public record VersionSpec(
     String provider,
     String systemPrompt,
     List<ChatTurn> fewShot,
-    double temperature,
+    Double temperature,
     int maxTokens) {
 
   public static final String DEFAULT_PROVIDER = "bedrock";
+  public static final double DEFAULT_TEMPERATURE = 0.7;
 
   public VersionSpec {
     fewShot = fewShot == null ? List.of() : List.copyOf(fewShot);
+    temperature = temperature == null ? DEFAULT_TEMPERATURE : temperature;
     provider = provider == null || provider.isBlank() ? DEFAULT_PROVIDER : provider;
   }
 
