@@ -14,7 +14,7 @@ LOCAL_DEV_SECRET = "llm-canary-local-development-secret-not-for-production"
 HOST = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 
 
-def event(name, body, method="POST", path="/chat", b64=False, stage="$default", request_id=None):
+def event(name, body, method="POST", path="/chat", b64=False, stage="$default", request_id=None, raw=False):
     raw_path = path if stage == "$default" else "/" + stage + path
     route = method + " " + path
     headers = {
@@ -51,7 +51,7 @@ def event(name, body, method="POST", path="/chat", b64=False, stage="$default", 
         "isBase64Encoded": b64,
     }
     if body is not None:
-        e["body"] = base64.b64encode(body.encode("utf-8")).decode("ascii") if b64 else body
+        e["body"] = base64.b64encode(body.encode("utf-8")).decode("ascii") if b64 and not raw else body
     with open(os.path.join(HERE, name + ".json"), "w") as f:
         json.dump(e, f, indent=2, ensure_ascii=False)
         f.write("\n")
@@ -97,7 +97,7 @@ event("chat-too-many-messages", chat_body(messages=[
 event("chat-bad-turn-order", chat_body(messages=[{"role": "assistant", "content": "Hello!"}]))
 event("chat-bad-response-format", chat_body(responseFormat="xml"))
 event("chat-empty-body", None)
-event("chat-invalid-base64", "%%% not base64 %%%", b64=True)
+event("chat-invalid-base64", "%%% not base64 %%%", b64=True, raw=True)
 event("chat-wrong-method", None, method="GET")
 event("chat-unknown-path", chat_body(), path="/chats")
 # /feedback

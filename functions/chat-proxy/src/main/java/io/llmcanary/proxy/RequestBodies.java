@@ -45,7 +45,7 @@ final class RequestBodies {
         return tooLarge();
       }
       try {
-        bytes = Base64.getMimeDecoder().decode(body);
+        bytes = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
         return error("invalid_base64", "the body is marked base64-encoded but is not valid base64");
       }
