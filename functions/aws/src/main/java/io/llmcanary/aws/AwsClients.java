@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * (Lambda always sets it), the URLConnection HTTP client (no Apache/Netty pools to load), and inside
  * Lambda the credentials from the environment the runtime fills in rather than the default chain that
  * probes profiles and metadata endpoints. {@code AWS_ENDPOINT_URL}, when set, points every client at one
- * endpoint (an emulator, in tests and local runs).
+ * endpoint (an emulator, in tests and local runs); the SDK would honour it on its own too, but setting it
+ * here keeps the choice in one visible place.
  */
 public final class AwsClients {
 

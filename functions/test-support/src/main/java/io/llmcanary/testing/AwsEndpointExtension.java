@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Gives integration tests an AWS endpoint (use it through {@link AwsIntegrationTest}). In this order:
@@ -30,10 +33,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * short). The repository root comes from the system property {@code canary.root}, which the parent pom
  * sets for surefire and failsafe, else from the nearest directory up that holds {@code mvnw}.
  */
-public final class AwsEndpointExtension implements BeforeAllCallback, ParameterResolver {
+public final class AwsEndpointExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AwsEndpointExtension.class);
   private static final AtomicBoolean EXPLAINED = new AtomicBoolean();
+
+  /**
+   * Without an endpoint the class is disabled rather than aborted: surefire and failsafe count a disabled
+   * class as skipped in their summaries, while a class aborted in {@code @BeforeAll} shows as "Tests run: 0".
+   */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    if (context.getTestMethod().isPresent()) {
+      return ConditionEvaluationResult.enabled("the class has an AWS endpoint");
+    }
+    try {
+      endpoint(context);
+      return ConditionEvaluationResult.enabled("AWS endpoint available");
+    } catch (TestAbortedException e) {
+      return ConditionEvaluationResult.disabled(e.getMessage());
+    }
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -64,7 +84,7 @@ public final class AwsEndpointExtension implements BeforeAllCallback, ParameterR
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
           throw new IllegalStateException("No AWS endpoint for integration tests, and CI=true forbids skipping them: "
-              + reasons + ". " + HOW_TO_ENABLE.replace('\n', ' '));
+              + reasons + ". " + HOW_TO_ENABLE.replaceAll("\\s+", " "));
         }
         if (EXPLAINED.compareAndSet(false, true)) {
           explain(System.err, none.reasons());

@@ -3,7 +3,6 @@ package io.llmcanary.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -212,8 +211,8 @@ final class MotoEmulator implements Emulator {
           // the hook runs (or ran) anyway; closing twice is harmless
         }
       }
-      try (OutputStream pipe = process.getOutputStream()) {
-        // closing the pipe makes the wrapper stop moto (SIGTERM) and exit
+      try {
+        process.getOutputStream().close(); // the wrapper sees EOF, stops moto (SIGTERM) and exits
       } catch (IOException ignored) {
         // already closed
       }
