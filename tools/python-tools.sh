@@ -57,9 +57,10 @@ if up_to_date; then
 fi
 
 started=$(date +%s)
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'pass' >/dev/null 2>&1; then
+pyver() { "$1" -c 'import sys; print(sys.version)' 2>/dev/null; }
+if [ ! -x "$venv/bin/python" ] || [ "$(pyver "$venv/bin/python")" != "$(pyver "$python")" ]; then
+  # Missing, half made, or made by another Python than the one asked for now: rebuild from scratch.
   say "creating $venv with $("$python" --version 2>&1)"
-  # --clear: a half-made or broken venv (interpreter gone after an upgrade) is rebuilt from scratch.
   "$python" -m venv --clear "$venv" || die "'$python -m venv' failed; on Debian/Ubuntu install python3-venv"
 fi
 

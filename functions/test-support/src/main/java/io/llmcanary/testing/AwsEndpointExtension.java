@@ -24,8 +24,8 @@ import org.opentest4j.TestAbortedException;
  *   <li>else a moto server started here: {@code tools/python-tools.sh} installs the pinned venv if needed, then
  *       {@code .venv/bin/moto_server} runs on a free loopback port, its output in {@code target/moto-server.log};
  *   <li>else LocalStack through Testcontainers, when a Docker engine is reachable;
- *   <li>else the tests fail when {@code CI=true}, and are skipped otherwise, with a loud note on stderr that
- *       says how to enable them.
+ *   <li>else the tests fail when {@code CI=true}, and are skipped otherwise (the class is disabled, so the
+ *       summaries count its tests as skipped), with a loud note on stderr that says how to enable them.
  * </ol>
  *
  * One endpoint serves the whole JVM: it is kept in the root extension store, whose closing at the end of

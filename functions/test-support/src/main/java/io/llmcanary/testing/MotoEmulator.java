@@ -71,7 +71,7 @@ final class MotoEmulator implements Emulator {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
       Process process = launch(motoServer, port);
-      RunningMoto running = new RunningMoto(process, URI.create("http://127.0.0.1:" + port));
+      RunningMoto running = new RunningMoto(process, URI.create("http://127.0.0.1:" + port), console);
       Thread hook = new Thread(running::close, "stop-moto-server");
       running.hook = hook;
       Runtime.getRuntime().addShutdownHook(hook);
@@ -183,12 +183,14 @@ final class MotoEmulator implements Emulator {
   private static final class RunningMoto implements Running {
     private final Process process;
     private final URI endpoint;
+    private final PrintStream console;
     private volatile Thread hook;
     private boolean closed;
 
-    RunningMoto(Process process, URI endpoint) {
+    RunningMoto(Process process, URI endpoint, PrintStream console) {
       this.process = process;
       this.endpoint = endpoint;
+      this.console = console;
     }
 
     @Override
@@ -204,7 +206,8 @@ final class MotoEmulator implements Emulator {
       }
       closed = true;
       Thread h = hook;
-      if (h != null && Thread.currentThread() != h) {
+      boolean fromHook = Thread.currentThread() == h;
+      if (h != null && !fromHook) {
         try {
           Runtime.getRuntime().removeShutdownHook(h);
         } catch (IllegalStateException shuttingDown) {
@@ -226,6 +229,8 @@ final class MotoEmulator implements Emulator {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+      console.printf("[aws-endpoint] moto server %s stopped (%s)%n", endpoint,
+          fromHook ? "JVM shutdown hook" : "end of test run");
     }
   }
 }
