@@ -52,16 +52,18 @@ public final class RolloutConfigValidator {
     }
     List<Double> stages = c.stages();
     double prev = 0;
+    boolean rising = true;
     for (int i = 0; i < stages.size(); i++) {
       Double s = stages.get(i);
       if (s == null || !(s > prev && s <= 100)) {
         errors.add(new ConfigError("stages[" + i + "]", "ascending",
             "stages must rise strictly within (0, 100]; stage " + i + " is " + s + " after " + prev));
+        rising = false;
         break;
       }
       prev = s;
     }
-    if (!stages.isEmpty() && prev != 100.0) {
+    if (rising && !stages.isEmpty() && prev != 100.0) {
       errors.add(new ConfigError("stages", "ends-at-100", "the last stage must be 100, got " + prev));
     }
     checkGuardrails(errors, c.guardrails());
@@ -75,9 +77,10 @@ public final class RolloutConfigValidator {
     }
     if (v.model() == null || v.model().isBlank()) {
       errors.add(new ConfigError(path + ".model", "required", "a model id is required"));
-    } else if (!"offline".equals(v.provider()) && c.price(v.model()).isEmpty()) {
+    } else if (!"offline".equals(v.provider()) && c.price(v.model()).isEmpty()
+        && errors.stream().noneMatch(e -> e.field().equals("pricing." + v.model()))) {
       errors.add(new ConfigError("pricing." + v.model(), "required",
-          "no price for model '" + v.model() + "' used by " + path + "; add pricing[\"" + v.model() + "\"] with inputPerMTok and outputPerMTok"));
+          "no price for model '" + v.model() + "' (used by " + path + "); add pricing[\"" + v.model() + "\"] with inputPerMTok and outputPerMTok"));
     }
     if (!PROVIDERS.contains(v.provider())) {
       errors.add(new ConfigError(path + ".provider", "enum", "provider must be one of " + PROVIDERS + ", got '" + v.provider() + "'"));

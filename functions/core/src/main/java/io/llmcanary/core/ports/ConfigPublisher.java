@@ -14,7 +14,7 @@ public interface ConfigPublisher {
   }
 
   /** The config as last published, the base of the next change. */
-  RolloutConfig current();
+  RolloutConfig currentConfig();
 
   void publish(RolloutConfig config, Speed speed, String description);
 }

@@ -1,0 +1,26 @@
+package io.llmcanary.local.sim;
+
+import java.util.List;
+
+/**
+ * How one simulated rollout ended.
+ *
+ * @param outcome         PROMOTED, ROLLED_BACK, REJECTED or STALLED (an inconclusive gate that ran out of waits)
+ * @param rollbackCheck   the health check (1-based, from the rollout's start) that rolled back, or -1
+ * @param checks          health checks run in all
+ * @param stageReached    index of the last stage entered
+ * @param timeline        what happened, in order
+ * @param series          per-check values for charts
+ */
+public record SimulationResult(String outcome, int rollbackCheck, int checks, int stageReached,
+    List<TimelineEvent> timeline, List<CheckPoint> series) {
+
+  public boolean rolledBack() {
+    return "ROLLED_BACK".equals(outcome);
+  }
+
+  /** One health check's view, for the report's charts. */
+  public record CheckPoint(int check, double hours, double percent, double stableQuality, double canaryQuality,
+      double stableErrorRate, double canaryErrorRate, double stableP95, double canaryP95, double stableCost,
+      double canaryCost, String verdict) {}
+}

@@ -1,0 +1,48 @@
+package io.llmcanary.local.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmcanary.core.judge.NaiveSeedPolicy;
+import io.llmcanary.core.judge.SequentialJudge;
+import org.junit.jupiter.api.Test;
+
+class RolloutSimulationTest {
+
+  @Test
+  void theSameSeedGivesTheSameRollout() {
+    SimulationSettings s = SimulationSettings.of(Scenario.QUALITY_20, 100, 1000);
+    SimulationResult a = new RolloutSimulation(s, new SequentialJudge(), true).run(11);
+    SimulationResult b = new RolloutSimulation(s, new SequentialJudge(), true).run(11);
+    assertThat(a).isEqualTo(b);
+  }
+
+  @Test
+  void aHealthyCanaryClimbsEveryStageAndIsPromoted() {
+    SimulationResult r = new RolloutSimulation(SimulationSettings.of(Scenario.HEALTHY, 100, 10_000),
+        new SequentialJudge(), true).run(7);
+    assertThat(r.outcome()).isEqualTo("PROMOTED");
+    assertThat(r.timeline()).extracting(TimelineEvent::kind).contains("STARTED", "GATE", "APPROVED", "PROMOTED");
+    assertThat(r.timeline()).filteredOn(e -> e.kind().equals("APPROVED")).extracting(TimelineEvent::percent)
+        .containsExactly(25.0, 50.0);
+    assertThat(r.checks()).isGreaterThanOrEqualTo(3 * 96);
+  }
+
+  @Test
+  void aBrokenCanaryIsRolledBackAtTheFirstCheck() {
+    SimulationResult r = new RolloutSimulation(SimulationSettings.of(Scenario.BROKEN, 100, 10_000),
+        new SequentialJudge(), true).run(3);
+    assertThat(r.outcome()).isEqualTo("ROLLED_BACK");
+    assertThat(r.rollbackCheck()).isEqualTo(1);
+    assertThat(r.timeline().get(r.timeline().size() - 1).table()).contains("error_rate");
+  }
+
+  @Test
+  void theNaiveRuleRollsBackMostIdenticalCanariesWhileTheJudgeDoesNot() {
+    SimulationSettings s = SimulationSettings.of(Scenario.AA, 100, 10_000);
+    TrialSummary naive = TrialRunner.run(new NaiveSeedPolicy(), Scenario.AA, s, 20, 100, i -> { });
+    TrialSummary judge = TrialRunner.run(new SequentialJudge(), Scenario.AA, s, 20, 100, i -> { });
+    assertThat(naive.falseRollbackRate()).isGreaterThan(0.5);
+    assertThat(judge.falseRollbackRate()).isLessThanOrEqualTo(0.05);
+    assertThat(judge.detectionRate()).isNaN();
+  }
+}
