@@ -1,6 +1,8 @@
 package io.llmcanary.proxy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.llmcanary.codec.Json;
 import io.llmcanary.core.proxy.ApiError;
 import io.llmcanary.core.proxy.ChatAnswer;
@@ -32,6 +34,9 @@ public final class ChatProxyApp {
   public static final String FALLBACK_HEADER = "x-canary-fallback";
   /** Request ids go into feedback tokens and logs: only ids of this shape are taken from the caller. */
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:=+/-]{1,128}");
+  /** Answers keep their null fields ({@code "field": null}, {@code "feedbackToken": null}): the documented shape. */
+  private static final ObjectWriter RESPONSE_WRITER = Json.MAPPER.copy()
+      .setSerializationInclusion(JsonInclude.Include.ALWAYS).writer();
 
   private final ChatService chat;
   private final FeedbackService feedback;
@@ -164,7 +169,7 @@ public final class ChatProxyApp {
     }
     String json;
     try {
-      json = Json.MAPPER.writeValueAsString(body);
+      json = RESPONSE_WRITER.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       status = 500;
       json = "{\"error\":{\"code\":\"internal_error\",\"message\":\"internal error\",\"field\":null}}";
