@@ -1,0 +1,428 @@
+package io.llmcanary.bench.coldstart;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+/**
+ * Cold start, side by side (DESIGN.md §12): whole-process time from spawning the JVM to the first handled /chat
+ * event, for the chat-proxy Lambda jar and for a bare handler returning a constant ({@link BareHandler}), with the
+ * same JVM flags and the same launcher ({@link ColdStartLauncher}), alternating bare and proxy in one session
+ * (ABBA order, so a drift in machine load hits both alike). Reports medians, spread and the ratio, then where the
+ * proxy's time goes: JVM boot vs init vs first invoke, classes loaded per phase and per library (one extra run of
+ * each with {@code -Xlog:class+load}), and the first invoke of a primed handler (the CRaC beforeCheckpoint dry run).
+ *
+ * <p>The AppConfig agent is a stub in this process on a loopback port (like the real agent, a separate process
+ * that is up before the function's init), serving the offline rollout that ships in the proxy jar. Bedrock is
+ * configured (AWS_REGION set, so the SDK client is built at init as in Lambda) but never called: the config routes
+ * to the offline model, and the endpoint override points at a closed loopback port.
+ */
+public final class ColdStartRunner {
+
+  static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m "
+      + "-XX:MaxMetaspaceSize=128m -Djava.net.preferIPv4Stack=true";
+
+  private final Map<String, String> opt;
+  private final AtomicInteger agentCalls = new AtomicInteger();
+  private HttpServer agent;
+  private Path out;
+
+  private ColdStartRunner(Map<String, String> opt) {
+    this.opt = opt;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("options are --name value pairs; got " + Arrays.toString(args));
+      }
+      opt.put(args[i].substring(2), args[i + 1]);
+    }
+    new ColdStartRunner(opt).run();
+  }
+
+  record Run(String who, double totalMs, double initMs, double invokeMs, double mainToReadyMs, double primeMs,
+      int status, int stdoutLines, String following) {
+    double bootMs() {
+      return totalMs - mainToReadyMs;
+    }
+  }
+
+  private void run() throws Exception {
+    String java = opt.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String flags = opt.getOrDefault("flags", DEFAULT_FLAGS);
+    int runs = Integer.parseInt(opt.getOrDefault("runs", "10"));
+    int primedRuns = Integer.parseInt(opt.getOrDefault("primed-runs", "3"));
+    out = Path.of(opt.getOrDefault("out", "benchmarks/target/coldstart"));
+    Files.createDirectories(out);
+    Subject bare = new Subject("bare", opt.get("bare-jar"), opt.getOrDefault("bare-handler", BareHandler.class.getName()));
+    Subject proxy = new Subject("proxy", opt.get("subject-jar"),
+        opt.getOrDefault("subject-handler", "io.llmcanary.proxy.ChatProxyHandler"));
+    String event = opt.getOrDefault("event", "events/chat-valid.json");
+    startAgent(proxy.jar);
+    try {
+      System.out.println("cold start: " + java + " (" + javaVersion(java) + ")");
+      System.out.println("  flags: " + flags);
+      System.out.println("  event: " + event + "; runs: " + runs + " each, alternating (ABBA), after 1 discarded run each");
+      System.out.println("  bare:  " + bare.jar + " (" + Files.size(Path.of(bare.jar)) / 1024 + " KiB)");
+      System.out.println("  proxy: " + proxy.jar + " (" + Files.size(Path.of(proxy.jar)) / 1024 + " KiB)");
+      System.out.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
+          + loadAverage() + " at start");
+
+      launch(bare, java, flags, event, List.of());
+      launch(proxy, java, flags, event, List.of());
+      List<Run> bareRuns = new ArrayList<>();
+      List<Run> proxyRuns = new ArrayList<>();
+      int callsBefore = agentCalls.get();
+      for (int i = 0; i < runs; i++) {
+        boolean bareFirst = i % 2 == 0;
+        for (Subject s : bareFirst ? List.of(bare, proxy) : List.of(proxy, bare)) {
+          Run r = launch(s, java, flags, event, List.of());
+          (s == bare ? bareRuns : proxyRuns).add(r);
+        }
+      }
+      int callsPerProxyRun = (agentCalls.get() - callsBefore) / Math.max(1, runs);
+      System.out.println("  load average at end: " + loadAverage() + "; agent calls per proxy run: " + callsPerProxyRun);
+      System.out.println();
+      printTable(bareRuns, proxyRuns);
+      double ratio = median(proxyRuns, Run::totalMs) / median(bareRuns, Run::totalMs);
+      double[] perPair = new double[runs];
+      for (int i = 0; i < runs; i++) {
+        perPair[i] = proxyRuns.get(i).totalMs() / bareRuns.get(i).totalMs();
+      }
+      Arrays.sort(perPair);
+      System.out.printf(Locale.ROOT, "%nratio of medians (proxy / bare): %.2f   per-pair ratios: median %.2f, min %.2f, max %.2f%n",
+          ratio, quantile(perPair, 0.5), perPair[0], perPair[perPair.length - 1]);
+
+      if (primedRuns > 0) {
+        List<Run> primed = new ArrayList<>();
+        for (int i = 0; i < primedRuns; i++) {
+          primed.add(launch(proxy, java, flags, event, List.of("--prime", "--invocations", "5")));
+        }
+        System.out.printf(Locale.ROOT, "%nfirst invoke of the proxy: %.1f ms unprimed (median of %d) vs %.1f ms after the "
+            + "beforeCheckpoint dry run (median of %d; the dry run itself took %.0f ms at init).%n",
+            median(proxyRuns, Run::invokeMs), proxyRuns.size(), median(primed, Run::invokeMs), primed.size(),
+            median(primed, Run::primeMs));
+        System.out.println("  following invokes after priming (ms): " + primed.get(primed.size() - 1).following());
+      }
+
+      System.out.println();
+      classLoads(bare, java, flags, event);
+      classLoads(proxy, java, flags, event);
+
+      String also = opt.get("also-flags");
+      if (also != null) {
+        int n = Math.max(3, runs / 2);
+        List<Run> b2 = new ArrayList<>();
+        List<Run> p2 = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          b2.add(launch(bare, java, also, event, List.of()));
+          p2.add(launch(proxy, java, also, event, List.of()));
+        }
+        System.out.printf(Locale.ROOT, "%nwith flags [%s] instead (%d runs each): bare %.0f ms, proxy %.0f ms, ratio %.2f%n",
+            also.isBlank() ? "JVM defaults" : also, n, median(b2, Run::totalMs), median(p2, Run::totalMs),
+            median(p2, Run::totalMs) / median(b2, Run::totalMs));
+      }
+
+      Files.writeString(out.resolve("runs.csv"), csv(bareRuns, proxyRuns));
+      System.out.println();
+      System.out.printf(Locale.ROOT, "coldstart_bare_median_ms=%.1f%n", median(bareRuns, Run::totalMs));
+      System.out.printf(Locale.ROOT, "coldstart_proxy_median_ms=%.1f%n", median(proxyRuns, Run::totalMs));
+      System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", ratio);
+    } finally {
+      agent.stop(0);
+    }
+  }
+
+  record Subject(String name, String jar, String handler) {}
+
+  private Run launch(Subject s, String java, String flags, String event, List<String> extra) throws Exception {
+    return launch(s, java, flags, event, extra, null);
+  }
+
+  private Run launch(Subject s, String java, String flags, String event, List<String> extra, String jvmExtra)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    for (String f : flags.trim().split("\\s+")) {
+      if (!f.isEmpty()) {
+        cmd.add(f);
+      }
+    }
+    if (jvmExtra != null) {
+      cmd.add(jvmExtra);
+    }
+    cmd.add("-cp");
+    cmd.add(opt.get("launcher-jar") + File.pathSeparator + s.jar);
+    cmd.add(ColdStartLauncher.class.getName());
+    cmd.add(s.handler);
+    cmd.add(event);
+    cmd.addAll(extra);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.put("APPCONFIG_APPLICATION", "local");
+    env.put("APPCONFIG_ENVIRONMENT", "bench");
+    env.put("APPCONFIG_PROFILE", "rollout");
+    env.put("APPCONFIG_AGENT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
+    env.put("CANARY_SECRET", "cold-start-benchmark-secret-0123456789abcdef");
+    env.put("AWS_REGION", "eu-west-1");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH");
+    env.put("AWS_SECRET_ACCESS_KEY", "cold-start-benchmark-not-a-secret");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("BEDROCK_ENDPOINT_URL", "http://127.0.0.1:9");
+    pb.redirectError(out.resolve(s.name + ".stderr.log").toFile());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    String marker = null;
+    String following = "";
+    int lines = 0;
+    List<String> tail = new ArrayList<>();
+    double totalMs = Double.NaN;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (marker == null && line.startsWith("COLDSTART ")) {
+          totalMs = (System.nanoTime() - t0) / 1e6;
+          marker = line;
+        } else if (line.startsWith("FOLLOWING ")) {
+          following = line.substring("FOLLOWING invoke_ms=".length());
+        } else {
+          lines++;
+          if (tail.size() < 20) {
+            tail.add(line);
+          }
+        }
+      }
+    }
+    int exit = p.waitFor();
+    if (marker == null || exit != 0) {
+      throw new IllegalStateException(s.name + " run failed (exit " + exit + "): " + String.join("\n", tail)
+          + "\nstderr: " + Files.readString(out.resolve(s.name + ".stderr.log")));
+    }
+    Map<String, String> f = new HashMap<>();
+    for (String kv : marker.substring("COLDSTART ".length()).split(" ")) {
+      int eq = kv.indexOf('=');
+      f.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    int status = Integer.parseInt(f.get("status"));
+    if (status != 200) {
+      throw new IllegalStateException(s.name + " answered " + status + ", not 200: " + String.join("\n", tail));
+    }
+    return new Run(s.name, totalMs, Double.parseDouble(f.get("init_ms")), Double.parseDouble(f.get("invoke_ms")),
+        Double.parseDouble(f.get("main_to_ready_ms")), Double.parseDouble(f.get("prime_ms")), status, lines, following);
+  }
+
+  // ---- class loading per phase and per library
+
+  private void classLoads(Subject s, String java, String flags, String event) throws Exception {
+    Path log = out.resolve(s.name + "-classload.log");
+    Files.deleteIfExists(log);
+    Run r = launch(s, java, flags, event, List.of(), "-Xlog:class+load=info:file=" + log + ":uptime");
+    String[] phases = {"JVM boot + launcher", "init", "first invoke"};
+    Map<String, int[]> byGroup = new TreeMap<>();
+    int[] total = new int[3];
+    double[] phaseEnd = new double[3];
+    int phase = 0;
+    for (String line : Files.readAllLines(log)) {
+      // [0.123s][info][class,load] java.lang.Object source: shared objects file
+      int close = line.indexOf("s]");
+      int name0 = line.indexOf("] ", line.indexOf("[class,load]")) + 2;
+      if (close < 0 || name0 < 2) {
+        continue;
+      }
+      String rest = line.substring(name0);
+      String cls = rest.split(" ", 2)[0];
+      double at = Double.parseDouble(line.substring(1, close));
+      if (cls.endsWith("ColdStartLauncher$PhaseInitStart")) {
+        phaseEnd[0] = at;
+        phase = 1;
+        continue;
+      } else if (cls.endsWith("ColdStartLauncher$PhaseInitDone")) {
+        phaseEnd[1] = at;
+        phase = 2;
+        continue;
+      } else if (cls.endsWith("ColdStartLauncher$PhaseInvokeDone")) {
+        phaseEnd[2] = at;
+        phase = 3;
+        continue;
+      }
+      if (phase > 2) {
+        continue;
+      }
+      String group = group(cls, rest);
+      byGroup.computeIfAbsent(group, g -> new int[3])[phase]++;
+      total[phase]++;
+    }
+    System.out.printf(Locale.ROOT, "classes loaded, %s (one run with -Xlog:class+load; process total %.0f ms):%n",
+        s.name, r.totalMs());
+    System.out.printf(Locale.ROOT, "  %-44s %10s %10s %13s%n", "", phases[0], phases[1], phases[2]);
+    System.out.printf(Locale.ROOT, "  %-44s %10.0f %10.0f %13.0f%n", "phase ends at JVM uptime (ms)",
+        phaseEnd[0] * 1000, phaseEnd[1] * 1000, phaseEnd[2] * 1000);
+    byGroup.entrySet().stream()
+        .sorted((a, b) -> Integer.compare(b.getValue()[1] + b.getValue()[2], a.getValue()[1] + a.getValue()[2]))
+        .forEach(e -> System.out.printf(Locale.ROOT, "  %-44s %10d %10d %13d%n", e.getKey(), e.getValue()[0],
+            e.getValue()[1], e.getValue()[2]));
+    System.out.printf(Locale.ROOT, "  %-44s %10d %10d %13d%n", "all", total[0], total[1], total[2]);
+    System.out.println();
+  }
+
+  private static final Map<String, String> LIBRARIES = new LinkedHashMap<>();
+
+  static {
+    LIBRARIES.put("com.fasterxml.jackson.", "Jackson");
+    LIBRARIES.put("com.networknt.", "networknt json-schema-validator");
+    LIBRARIES.put("software.amazon.awssdk.", "AWS SDK v2");
+    LIBRARIES.put("software.amazon.eventstream.", "AWS SDK v2");
+    LIBRARIES.put("org.reactivestreams.", "AWS SDK v2");
+    LIBRARIES.put("org.slf4j.", "slf4j");
+    LIBRARIES.put("io.llmcanary.bench.", "launcher");
+    LIBRARIES.put("io.llmcanary.", "llm-canary");
+    LIBRARIES.put("com.amazonaws.services.lambda.", "aws-lambda-java-core/events");
+    LIBRARIES.put("org.crac.", "org.crac");
+  }
+
+  static String group(String cls, String rest) {
+    if (rest.contains("source: shared objects file")) {
+      return "JDK, from the CDS archive";
+    }
+    if (rest.contains("source: jrt:/")) {
+      return "JDK, from the modules (not in CDS)";
+    }
+    if (rest.contains("__JVM_LookupDefineClass__") || rest.contains("__Lookup_defineClass__")
+        || cls.contains("$$Lambda") || cls.contains("LambdaForm$") || cls.contains("$Proxy")) {
+      return "generated (lambdas, method handles, proxies)";
+    }
+    for (Map.Entry<String, String> e : LIBRARIES.entrySet()) {
+      if (cls.startsWith(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("com.sun.")) {
+      return "JDK, other";
+    }
+    int dot = cls.indexOf('.', cls.indexOf('.') + 1);
+    return "other: " + (dot > 0 ? cls.substring(0, dot) : cls);
+  }
+
+  // ---- the agent stub
+
+  private void startAgent(String proxyJar) throws IOException {
+    byte[] doc;
+    String configFile = opt.get("config");
+    if (configFile != null) {
+      doc = Files.readAllBytes(Path.of(configFile));
+    } else {
+      try (JarFile jar = new JarFile(proxyJar)) {
+        ZipEntry e = jar.getEntry("io/llmcanary/proxy/offline-rollout.json");
+        if (e == null) {
+          throw new IllegalStateException(proxyJar + " holds no io/llmcanary/proxy/offline-rollout.json; pass --config");
+        }
+        try (InputStream in = jar.getInputStream(e)) {
+          doc = in.readAllBytes();
+        }
+      }
+    }
+    agent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    agent.createContext("/applications/local/environments/bench/configurations/rollout", x -> {
+      agentCalls.incrementAndGet();
+      x.getResponseHeaders().add("Content-Type", "application/json");
+      x.getResponseHeaders().add("Configuration-Version", "1");
+      x.sendResponseHeaders(200, doc.length);
+      try (OutputStream os = x.getResponseBody()) {
+        os.write(doc);
+      }
+    });
+    agent.start();
+  }
+
+  // ---- statistics and output
+
+  interface Field {
+    double of(Run r);
+  }
+
+  static double median(List<Run> runs, Field f) {
+    return quantile(runs.stream().mapToDouble(f::of).sorted().toArray(), 0.5);
+  }
+
+  static double quantile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  }
+
+  private static void printTable(List<Run> bare, List<Run> proxy) {
+    System.out.printf(Locale.ROOT, "%-34s %28s %28s%n", "ms: median [p25–p75] (min–max)", "bare handler", "chat proxy");
+    row("process spawn → first response", bare, proxy, Run::totalMs);
+    row("  JVM boot → launcher main", bare, proxy, Run::bootMs);
+    row("  init (handler constructor)", bare, proxy, Run::initMs);
+    row("  first invoke", bare, proxy, Run::invokeMs);
+  }
+
+  private static void row(String label, List<Run> a, List<Run> b, Field f) {
+    System.out.printf(Locale.ROOT, "%-34s %28s %28s%n", label, cell(a, f), cell(b, f));
+  }
+
+  private static String cell(List<Run> runs, Field f) {
+    double[] v = runs.stream().mapToDouble(f::of).sorted().toArray();
+    return String.format(Locale.ROOT, "%.1f [%.0f–%.0f] (%.0f–%.0f)", quantile(v, 0.5), quantile(v, 0.25),
+        quantile(v, 0.75), v[0], v[v.length - 1]);
+  }
+
+  private static String csv(List<Run> bare, List<Run> proxy) {
+    StringBuilder b = new StringBuilder("round,subject,total_ms,boot_ms,init_ms,invoke_ms\n");
+    for (int i = 0; i < bare.size(); i++) {
+      for (Run r : List.of(bare.get(i), proxy.get(i))) {
+        b.append(String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f%n", i, r.who(), r.totalMs(), r.bootMs(),
+            r.initMs(), r.invokeMs()));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+
+  private static String javaVersion(String java) {
+    try {
+      Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+      String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("?");
+      p.waitFor();
+      return first;
+    } catch (IOException | InterruptedException e) {
+      return "?";
+    }
+  }
+}
