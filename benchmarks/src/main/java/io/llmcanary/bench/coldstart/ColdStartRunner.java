@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class ColdStartRunner {
 
   private final Map<String, String> opt;
   private final AtomicInteger agentCalls = new AtomicInteger();
+  private final AtomicInteger bedrockCalls = new AtomicInteger();
   private HttpServer agent;
   private Path out;
 
@@ -76,44 +78,63 @@ public final class ColdStartRunner {
     int primedRuns = Integer.parseInt(opt.getOrDefault("primed-runs", "3"));
     out = Path.of(opt.getOrDefault("out", "benchmarks/target/coldstart"));
     Files.createDirectories(out);
-    Subject bare = new Subject("bare", opt.get("bare-jar"), opt.getOrDefault("bare-handler", BareHandler.class.getName()));
-    Subject proxy = new Subject("proxy", opt.get("subject-jar"),
-        opt.getOrDefault("subject-handler", "io.llmcanary.proxy.ChatProxyHandler"));
+    Subject bare = new Subject("bare", opt.get("bare-jar"), opt.getOrDefault("bare-handler", BareHandler.class.getName()),
+        "rollout-offline");
+    String proxyHandler = opt.getOrDefault("subject-handler", "io.llmcanary.proxy.ChatProxyHandler");
+    // The production path: both versions on Bedrock (the stub below answers Converse at once), so the cold start
+    // includes the SDK client build and the first signed SDK call. And the model-free path: the offline model.
+    Subject proxy = new Subject("proxy", opt.get("subject-jar"), proxyHandler, "rollout-bedrock");
+    Subject offline = new Subject("proxy-offline", opt.get("subject-jar"), proxyHandler, "rollout-offline");
+    boolean withOffline = !"false".equals(opt.get("offline"));
     String event = opt.getOrDefault("event", "events/chat-valid.json");
     startAgent(proxy.jar);
     try {
       System.out.println("cold start: " + java + " (" + javaVersion(java) + ")");
       System.out.println("  flags: " + flags);
       System.out.println("  event: " + event + "; runs: " + runs + " each, alternating (ABBA), after 1 discarded run each");
+      System.out.println("  proxy: config with both versions on Bedrock (Converse answered by a loopback stub)"
+          + (withOffline ? "; proxy-offline: both versions on the offline model (no SDK call)" : ""));
       System.out.println("  bare:  " + bare.jar + " (" + Files.size(Path.of(bare.jar)) / 1024 + " KiB)");
       System.out.println("  proxy: " + proxy.jar + " (" + Files.size(Path.of(proxy.jar)) / 1024 + " KiB)");
       System.out.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
           + loadAverage() + " at start");
 
-      launch(bare, java, flags, event, List.of());
-      launch(proxy, java, flags, event, List.of());
+      List<Subject> order = withOffline ? List.of(bare, proxy, offline) : List.of(bare, proxy);
+      for (Subject s : order) {
+        launch(s, java, flags, event, List.of());
+      }
       List<Run> bareRuns = new ArrayList<>();
       List<Run> proxyRuns = new ArrayList<>();
-      int callsBefore = agentCalls.get();
+      List<Run> offlineRuns = new ArrayList<>();
+      int agentBefore = agentCalls.get();
+      int bedrockBefore = bedrockCalls.get();
       for (int i = 0; i < runs; i++) {
-        boolean bareFirst = i % 2 == 0;
-        for (Subject s : bareFirst ? List.of(bare, proxy) : List.of(proxy, bare)) {
+        List<Subject> round = new ArrayList<>(order);
+        if (i % 2 == 1) {
+          Collections.reverse(round);
+        }
+        for (Subject s : round) {
           Run r = launch(s, java, flags, event, List.of());
-          (s == bare ? bareRuns : proxyRuns).add(r);
+          (s == bare ? bareRuns : s == proxy ? proxyRuns : offlineRuns).add(r);
         }
       }
-      int callsPerProxyRun = (agentCalls.get() - callsBefore) / Math.max(1, runs);
-      System.out.println("  load average at end: " + loadAverage() + "; agent calls per proxy run: " + callsPerProxyRun);
+      System.out.printf(Locale.ROOT, "  load average at end: %s; per proxy run: %.1f agent calls, %.1f Converse calls%n",
+          loadAverage(), (agentCalls.get() - agentBefore) / (double) (runs * (order.size() - 1)),
+          (bedrockCalls.get() - bedrockBefore) / (double) runs);
       System.out.println();
-      printTable(bareRuns, proxyRuns);
+      printTable(bareRuns, proxyRuns, withOffline ? offlineRuns : null);
       double ratio = median(proxyRuns, Run::totalMs) / median(bareRuns, Run::totalMs);
       double[] perPair = new double[runs];
       for (int i = 0; i < runs; i++) {
         perPair[i] = proxyRuns.get(i).totalMs() / bareRuns.get(i).totalMs();
       }
       Arrays.sort(perPair);
-      System.out.printf(Locale.ROOT, "%nratio of medians (proxy / bare): %.2f   per-pair ratios: median %.2f, min %.2f, max %.2f%n",
+      System.out.printf(Locale.ROOT, "%nratio of medians (proxy / bare): %.2f   per-round ratios: median %.2f, min %.2f, max %.2f%n",
           ratio, quantile(perPair, 0.5), perPair[0], perPair[perPair.length - 1]);
+      if (withOffline) {
+        System.out.printf(Locale.ROOT, "ratio of medians (proxy-offline / bare): %.2f%n",
+            median(offlineRuns, Run::totalMs) / median(bareRuns, Run::totalMs));
+      }
 
       if (primedRuns > 0) {
         List<Run> primed = new ArrayList<>();
@@ -130,6 +151,9 @@ public final class ColdStartRunner {
       System.out.println();
       classLoads(bare, java, flags, event);
       classLoads(proxy, java, flags, event);
+      if (withOffline) {
+        classLoads(offline, java, flags, event);
+      }
 
       String also = opt.get("also-flags");
       if (also != null) {
@@ -145,17 +169,20 @@ public final class ColdStartRunner {
             median(p2, Run::totalMs) / median(b2, Run::totalMs));
       }
 
-      Files.writeString(out.resolve("runs.csv"), csv(bareRuns, proxyRuns));
+      Files.writeString(out.resolve("runs.csv"), csv(bareRuns, proxyRuns, offlineRuns));
       System.out.println();
       System.out.printf(Locale.ROOT, "coldstart_bare_median_ms=%.1f%n", median(bareRuns, Run::totalMs));
       System.out.printf(Locale.ROOT, "coldstart_proxy_median_ms=%.1f%n", median(proxyRuns, Run::totalMs));
+      if (withOffline) {
+        System.out.printf(Locale.ROOT, "coldstart_proxy_offline_median_ms=%.1f%n", median(offlineRuns, Run::totalMs));
+      }
       System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", ratio);
     } finally {
       agent.stop(0);
     }
   }
 
-  record Subject(String name, String jar, String handler) {}
+  record Subject(String name, String jar, String handler, String profile) {}
 
   private Run launch(Subject s, String java, String flags, String event, List<String> extra) throws Exception {
     return launch(s, java, flags, event, extra, null);
@@ -185,14 +212,14 @@ public final class ColdStartRunner {
     env.remove("JDK_JAVA_OPTIONS");
     env.put("APPCONFIG_APPLICATION", "local");
     env.put("APPCONFIG_ENVIRONMENT", "bench");
-    env.put("APPCONFIG_PROFILE", "rollout");
+    env.put("APPCONFIG_PROFILE", s.profile);
     env.put("APPCONFIG_AGENT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
     env.put("CANARY_SECRET", "cold-start-benchmark-secret-0123456789abcdef");
     env.put("AWS_REGION", "eu-west-1");
     env.put("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH");
     env.put("AWS_SECRET_ACCESS_KEY", "cold-start-benchmark-not-a-secret");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("BEDROCK_ENDPOINT_URL", "http://127.0.0.1:9");
+    env.put("BEDROCK_ENDPOINT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
     pb.redirectError(out.resolve(s.name + ".stderr.log").toFile());
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -247,10 +274,10 @@ public final class ColdStartRunner {
     double[] phaseEnd = new double[3];
     int phase = 0;
     for (String line : Files.readAllLines(log)) {
-      // [0.123s][info][class,load] java.lang.Object source: shared objects file
-      int close = line.indexOf("s]");
-      int name0 = line.indexOf("] ", line.indexOf("[class,load]")) + 2;
-      if (close < 0 || name0 < 2) {
+      // [0.123s] java.lang.Object source: shared objects file
+      int close = line.indexOf("s] ");
+      int name0 = close + 3;
+      if (!line.startsWith("[") || close < 0) {
         continue;
       }
       String rest = line.substring(name0);
@@ -345,17 +372,39 @@ public final class ColdStartRunner {
         }
       }
     }
+    String offlineDoc = new String(doc, StandardCharsets.UTF_8);
+    byte[] bedrockDoc = offlineDoc.replace("\"offline\"", "\"bedrock\"")
+        .replace("offline-stable", "anthropic.claude-3-5-sonnet-20240620-v1:0")
+        .replace("offline-canary", "deepseek.r1-v1:0").getBytes(StandardCharsets.UTF_8);
     agent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    agent.createContext("/applications/local/environments/bench/configurations/rollout", x -> {
-      agentCalls.incrementAndGet();
+    for (Map.Entry<String, byte[]> profile : Map.of("rollout-offline", doc, "rollout-bedrock", bedrockDoc).entrySet()) {
+      agent.createContext("/applications/local/environments/bench/configurations/" + profile.getKey(), x -> {
+        agentCalls.incrementAndGet();
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.getResponseHeaders().add("Configuration-Version", "1");
+        send(x, profile.getValue());
+      });
+    }
+    // Bedrock Runtime Converse (REST-JSON), answered at once: the model's own latency is not the proxy's.
+    byte[] converse = ("{\"metrics\":{\"latencyMs\":1},\"output\":{\"message\":{\"content\":[{\"text\":"
+        + "\"Canary releases expose a change to a few users first and widen it only when it holds up.\"}],"
+        + "\"role\":\"assistant\"}},\"stopReason\":\"end_turn\","
+        + "\"usage\":{\"inputTokens\":25,\"outputTokens\":18,\"totalTokens\":43}}").getBytes(StandardCharsets.UTF_8);
+    agent.createContext("/model/", x -> {
+      bedrockCalls.incrementAndGet();
+      x.getRequestBody().transferTo(OutputStream.nullOutputStream());
       x.getResponseHeaders().add("Content-Type", "application/json");
-      x.getResponseHeaders().add("Configuration-Version", "1");
-      x.sendResponseHeaders(200, doc.length);
-      try (OutputStream os = x.getResponseBody()) {
-        os.write(doc);
-      }
+      x.getResponseHeaders().add("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000");
+      send(x, converse);
     });
     agent.start();
+  }
+
+  private static void send(com.sun.net.httpserver.HttpExchange x, byte[] body) throws IOException {
+    x.sendResponseHeaders(200, body.length);
+    try (OutputStream os = x.getResponseBody()) {
+      os.write(body);
+    }
   }
 
   // ---- statistics and output
@@ -378,16 +427,17 @@ public final class ColdStartRunner {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   }
 
-  private static void printTable(List<Run> bare, List<Run> proxy) {
-    System.out.printf(Locale.ROOT, "%-34s %28s %28s%n", "ms: median [p25–p75] (min–max)", "bare handler", "chat proxy");
-    row("process spawn → first response", bare, proxy, Run::totalMs);
-    row("  JVM boot → launcher main", bare, proxy, Run::bootMs);
-    row("  init (handler constructor)", bare, proxy, Run::initMs);
-    row("  first invoke", bare, proxy, Run::invokeMs);
+  private static void printTable(List<Run> bare, List<Run> proxy, List<Run> offline) {
+    System.out.printf(Locale.ROOT, "%-32s %28s %28s %28s%n", "ms: median [p25–p75] (min–max)", "bare handler",
+        "chat proxy (Bedrock)", offline == null ? "" : "chat proxy (offline model)");
+    row("process spawn → first response", bare, proxy, offline, Run::totalMs);
+    row("  JVM boot → launcher main", bare, proxy, offline, Run::bootMs);
+    row("  init (handler constructor)", bare, proxy, offline, Run::initMs);
+    row("  first invoke", bare, proxy, offline, Run::invokeMs);
   }
 
-  private static void row(String label, List<Run> a, List<Run> b, Field f) {
-    System.out.printf(Locale.ROOT, "%-34s %28s %28s%n", label, cell(a, f), cell(b, f));
+  private static void row(String label, List<Run> a, List<Run> b, List<Run> c, Field f) {
+    System.out.printf(Locale.ROOT, "%-32s %28s %28s %28s%n", label, cell(a, f), cell(b, f), c == null ? "" : cell(c, f));
   }
 
   private static String cell(List<Run> runs, Field f) {
@@ -396,10 +446,12 @@ public final class ColdStartRunner {
         quantile(v, 0.75), v[0], v[v.length - 1]);
   }
 
-  private static String csv(List<Run> bare, List<Run> proxy) {
+  private static String csv(List<Run> bare, List<Run> proxy, List<Run> offline) {
     StringBuilder b = new StringBuilder("round,subject,total_ms,boot_ms,init_ms,invoke_ms\n");
     for (int i = 0; i < bare.size(); i++) {
-      for (Run r : List.of(bare.get(i), proxy.get(i))) {
+      List<Run> round = offline.isEmpty() ? List.of(bare.get(i), proxy.get(i))
+          : List.of(bare.get(i), proxy.get(i), offline.get(i));
+      for (Run r : round) {
         b.append(String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f%n", i, r.who(), r.totalMs(), r.bootMs(),
             r.initMs(), r.invokeMs()));
       }

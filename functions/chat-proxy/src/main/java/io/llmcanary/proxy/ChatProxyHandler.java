@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -11,22 +12,37 @@ import org.crac.Resource;
  * The chat-proxy Lambda (API Gateway HTTP API, payload format 2.0): {@code POST /chat} and {@code POST /feedback}.
  * Thin on purpose: map the event, hand it to {@link ChatProxyApp}, map the reply. Everything is built once per
  * container, in the constructor; a warm request makes no AWS API call (config from the agent's cache, metrics
- * as EMF on stdout). Under SnapStart the checkpoint is preceded by a dry run through the request path
- * ({@link ProxyPriming}), so the restored container has its classes loaded and its code paths warm.
+ * as EMF on stdout). Under SnapStart the checkpoint is preceded by a dry run through the request path, the agent
+ * path and the wired model adapters ({@link ProxyPriming}), so the restored container has its classes loaded and
+ * its code paths warm.
  */
 public final class ChatProxyHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
 
   private final ChatProxyApp app;
+  private final Map<String, String> env;
+  private final Runnable sdkWarmUp;
+  private volatile ProxyPriming.Report lastPriming;
 
   /** The Lambda runtime's constructor: wiring from the environment. */
   public ChatProxyHandler() {
-    this(ChatProxyWiring.fromEnvironment(System.getenv()));
+    this(System.getenv(), ProxyPriming::sdkWarmUp);
+  }
+
+  /** The Lambda wiring from {@code env}; {@code sdkWarmUp} is what priming runs as the SDK's warm-up in Lambda. */
+  ChatProxyHandler(Map<String, String> env, Runnable sdkWarmUp) {
+    this(ChatProxyWiring.fromEnvironment(env), env, sdkWarmUp);
     Core.getGlobalContext().register(this);
   }
 
   public ChatProxyHandler(ChatProxyApp app) {
+    this(app, Map.of(), () -> { });
+  }
+
+  private ChatProxyHandler(ChatProxyApp app, Map<String, String> env, Runnable sdkWarmUp) {
     this.app = app;
+    this.env = Map.copyOf(env);
+    this.sdkWarmUp = sdkWarmUp;
   }
 
   @Override
@@ -36,12 +52,23 @@ public final class ChatProxyHandler
 
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-    ProxyPriming.prime();
+    ProxyPriming.Report r = ProxyPriming.prime(env, sdkWarmUp);
+    lastPriming = r;
+    if (!r.failures().isEmpty()) {
+      // Step names and exception classes only; the snapshot goes ahead, less primed.
+      System.out.println("{\"level\":\"WARN\",\"message\":\"priming\",\"failures\":\""
+          + String.join("; ", r.failures()).replace("\"", "'") + "\"}");
+    }
   }
 
   @Override
   public void afterRestore(org.crac.Context<? extends Resource> context) {
     // Nothing to redo: the agent is asked on the first request after its TTL; the SDK client keeps no connections
-    // worth keeping across a snapshot.
+    // worth keeping across a snapshot (priming used its own throwaway clients and closed them).
+  }
+
+  /** What the last {@link #beforeCheckpoint} dry run exercised (null before one ran). */
+  ProxyPriming.Report lastPriming() {
+    return lastPriming;
   }
 }

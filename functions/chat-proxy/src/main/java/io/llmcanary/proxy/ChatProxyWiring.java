@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -89,12 +90,12 @@ public final class ChatProxyWiring {
     Map<String, ChatModel> models = new HashMap<>();
     models.put(OfflineChatModel.PROVIDER, new OfflineChatModel());
     String region = env.get("AWS_REGION");
-    if (region != null && !region.isBlank()) {
+    if (bedrockWired(env)) {
       models.put(BedrockConverseChatModel.PROVIDER, new BedrockConverseChatModel(
           bedrockClient(region, env.get("BEDROCK_ENDPOINT_URL"), (int) num(env, "BEDROCK_MAX_ATTEMPTS", 2), modelTimeout)));
     }
     String openAi = env.get("OPENAI_BASE_URL");
-    if (openAi != null && !openAi.isBlank()) {
+    if (openAiWired(env)) {
       OpenAiCompatibleChatModel.Settings s = OpenAiCompatibleChatModel.Settings.of(openAi, env.get("OPENAI_API_KEY"));
       if (env.get("OPENAI_MAX_TOKENS_FIELD") != null) {
         s = new OpenAiCompatibleChatModel.Settings(s.baseUrl(), s.apiKey(), s.connectTimeout(), env.get("OPENAI_MAX_TOKENS_FIELD"));
@@ -118,11 +119,28 @@ public final class ChatProxyWiring {
         .build();
   }
 
+  /** Bedrock is wired when the region is known (always, in Lambda). */
+  static boolean bedrockWired(Map<String, String> env) {
+    String region = env.get("AWS_REGION");
+    return region != null && !region.isBlank();
+  }
+
+  static boolean openAiWired(Map<String, String> env) {
+    String url = env.get("OPENAI_BASE_URL");
+    return url != null && !url.isBlank();
+  }
+
   static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout) {
+    // Works in a SnapStart-restored environment too, where credentials come from the container endpoint.
+    return bedrockClient(region, endpoint, maxAttempts, timeout, DefaultCredentialsProvider.builder().build());
+  }
+
+  /** The one way this function builds a Bedrock client (the priming dry run builds its throwaway one here too). */
+  static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout,
+      AwsCredentialsProvider credentials) {
     BedrockRuntimeClientBuilder b = BedrockRuntimeClient.builder()
         .region(Region.of(region))
-        // Works in a SnapStart-restored environment too, where credentials come from the container endpoint.
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .credentialsProvider(credentials)
         .httpClient(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
             .socketTimeout(timeout)
