@@ -169,6 +169,28 @@ public final class ColdStartRunner {
             median(p2, Run::totalMs) / median(b2, Run::totalMs));
       }
 
+      if ("true".equals(opt.get("appcds"))) {
+        // Not a Lambda lever (an archive must match the runtime's exact JVM build and classpath, and the managed
+        // runtime's JDK is updated under the function): it shows how much of the gap is class loading.
+        int n = Math.max(3, runs / 2);
+        List<Run> b3 = new ArrayList<>();
+        List<Run> p3 = new ArrayList<>();
+        String bareJsa = out.resolve("bare.jsa").toString();
+        String proxyJsa = out.resolve("proxy.jsa").toString();
+        Files.deleteIfExists(Path.of(bareJsa));
+        Files.deleteIfExists(Path.of(proxyJsa));
+        launch(bare, java, flags, event, List.of(), "-XX:ArchiveClassesAtExit=" + bareJsa);
+        launch(proxy, java, flags, event, List.of(), "-XX:ArchiveClassesAtExit=" + proxyJsa);
+        for (int i = 0; i < n; i++) {
+          b3.add(launch(bare, java, flags, event, List.of(), "-XX:SharedArchiveFile=" + bareJsa));
+          p3.add(launch(proxy, java, flags, event, List.of(), "-XX:SharedArchiveFile=" + proxyJsa));
+        }
+        System.out.printf(Locale.ROOT, "%nwith an application CDS archive per subject (dynamic, from one training run; %d runs "
+            + "each): bare %.0f ms, proxy %.0f ms (init %.0f, first invoke %.0f), ratio %.2f%n", n,
+            median(b3, Run::totalMs), median(p3, Run::totalMs), median(p3, Run::initMs), median(p3, Run::invokeMs),
+            median(p3, Run::totalMs) / median(b3, Run::totalMs));
+      }
+
       Files.writeString(out.resolve("runs.csv"), csv(bareRuns, proxyRuns, offlineRuns));
       System.out.println();
       System.out.printf(Locale.ROOT, "coldstart_bare_median_ms=%.1f%n", median(bareRuns, Run::totalMs));
