@@ -51,6 +51,39 @@ class LambdaJarIT {
   }
 
   @Test
+  void theJarHoldsNoYamlSupportNoUnusedEventClassesAndNoVersionedClassesItWouldNeverLoad() throws IOException {
+    List<String> files = entries().stream().filter(n -> !n.endsWith("/")).toList();
+    assertThat(files)
+        .noneMatch(n -> n.startsWith("org/yaml/"))
+        .noneMatch(n -> n.startsWith("com/fasterxml/jackson/dataformat/yaml/"))
+        .noneMatch(n -> n.startsWith("META-INF/versions/"));
+    assertThat(files.stream().filter(n -> n.startsWith("com/amazonaws/services/lambda/runtime/events/")))
+        .isNotEmpty()
+        .allMatch(n -> n.startsWith("com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTP"));
+  }
+
+  /**
+   * The trimmed jar still works on its own: in a class loader that sees only the jar (and the JDK), the priming dry
+   * run reads the shipped config through the JSON Schema, answers /chat and /feedback and reads the config over
+   * HTTP from a loopback stub. A class the trimming removed but the code needs would fail here.
+   */
+  @Test
+  void theJarAloneRunsTheRequestPathAndTheAgentPath() throws Exception {
+    java.net.URL jar = Path.of("target", "canary-chat-proxy-lambda.jar").toUri().toURL();
+    try (java.net.URLClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {jar},
+        ClassLoader.getPlatformClassLoader())) {
+      Class<?> priming = isolated.loadClass(ProxyPriming.class.getName());
+      assertThat(priming.getClassLoader()).isSameAs(isolated);
+      Object report = priming.getMethod("prime").invoke(null);
+      Class<?> type = report.getClass();
+      assertThat(type.getMethod("failures").invoke(report)).asList().isEmpty();
+      assertThat(type.getMethod("chatAnswered").invoke(report)).isEqualTo(ProxyPriming.REQUEST_PATH_ROUNDS);
+      assertThat(type.getMethod("feedbackRecorded").invoke(report)).isEqualTo(ProxyPriming.REQUEST_PATH_ROUNDS);
+      assertThat(type.getMethod("agentPath").invoke(report)).isEqualTo(true);
+    }
+  }
+
+  @Test
   void theJarIsSmallerThanLambdasLimitForADirectUpload() throws IOException {
     assertThat(Files.size(Path.of("target", "canary-chat-proxy-lambda.jar"))).isLessThan(50L * 1024 * 1024);
   }
