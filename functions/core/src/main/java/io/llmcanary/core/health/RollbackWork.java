@@ -65,6 +65,16 @@ public record RollbackWork(boolean configPending, boolean alertPending, boolean 
       return null;
     }
     if (!text.startsWith(MAGIC + "\n")) {
+      // The promotion's form: kind, subject and body on the first two lines and the rest.
+      String[] parts = text.split("\n", 3);
+      if (parts.length == 3) {
+        try {
+          return new RollbackWork(false, true, false, 0,
+              new Alert(Alert.Kind.valueOf(parts[0]), application, rolloutId, parts[1], parts[2]));
+        } catch (IllegalArgumentException notThatForm) {
+          // fall through: plain text
+        }
+      }
       return new RollbackWork(false, true, false, 0,
           new Alert(Alert.Kind.ROLLBACK, application, rolloutId, "llm-canary alert for " + application + "/"
               + rolloutId, text));

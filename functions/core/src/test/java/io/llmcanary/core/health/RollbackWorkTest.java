@@ -32,6 +32,14 @@ class RollbackWorkTest {
   }
 
   @Test
+  void thePromotionsFormIsReadWithItsSubject() {
+    RollbackWork w = RollbackWork.decode("APPROVAL_NEEDED\nApprove stage 2 of app/r-1\nbody\nmore", "app", "r-1");
+    assertThat(w.alert().kind()).isEqualTo(Alert.Kind.APPROVAL_NEEDED);
+    assertThat(w.alert().subject()).isEqualTo("Approve stage 2 of app/r-1");
+    assertThat(w.alert().body()).isEqualTo("body\nmore");
+  }
+
+  @Test
   void workWithoutAnAlertKeepsOnlyTheTask() {
     RollbackWork w = new RollbackWork(false, false, true, 1, null);
     RollbackWork back = RollbackWork.decode(w.encode(), "app", "r-1");
