@@ -19,6 +19,8 @@ public final class CanaryCtl {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
+    // health-check (issue 8): after any other `invoke` so it can hand other functions on to it.
+    register(new io.llmcanary.local.cli.HealthCheckInvoke(commands.get("invoke")));
   }
 
   private void register(Command c) {

@@ -302,8 +302,13 @@ public final class HealthCheck {
       if (save(state, work, token, now) == null) {
         steps.add("stopped: another run took over the open steps");
       }
-    } else if (state.pendingAlert() != null || state.taskToken() != null) {
-      save(state, work, null, now);
+    } else {
+      if (!resumed) {
+        steps.add("4. no approval task was waiting");
+      }
+      if (state.pendingAlert() != null || state.taskToken() != null) {
+        save(state, work, null, now);
+      }
     }
   }
 
