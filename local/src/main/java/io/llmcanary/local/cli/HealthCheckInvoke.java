@@ -43,31 +43,13 @@ import java.util.SplittableRandom;
  * the lines the proxy prints) or lines generated in-process from a small truth model ({@code --traffic}).
  * Prints the handler's response JSON on stdout.
  *
- * <p>Registered after any other {@code invoke} command; other function names are handed on to it, so this and
- * the chat-proxy's invoke live side by side.
+ * <p>{@link InvokeCommand} hands {@code invoke health-check ...} to it.
  */
-public final class HealthCheckInvoke implements Command {
+public final class HealthCheckInvoke {
 
   static final String FUNCTION = "health-check";
-  private final Command next;
 
-  public HealthCheckInvoke(Command next) {
-    this.next = next;
-  }
-
-  @Override
-  public String name() {
-    return "invoke";
-  }
-
-  @Override
-  public String summary() {
-    return next != null ? next.summary() : "run one function's handler on one event file and print its response";
-  }
-
-  @Override
-  public String help() {
-    return (next == null ? "" : next.help() + "\n") + """
+  static final String HELP = """
         Usage: ./canaryctl invoke health-check EVENT.json [--config rollout.json] [--metrics EMF.log]
                                    [--traffic healthy|quality-drop|broken] [--hours H] [--at INSTANT] [--json]
 
@@ -91,14 +73,9 @@ public final class HealthCheckInvoke implements Command {
           ./canaryctl invoke health-check events/health-check-scheduled.json --traffic quality-drop
         Exit codes: 0 invoked, 1 the event or a file could not be read, 2 usage error.
         """;
-  }
 
-  @Override
+  /** {@code argv} as after {@code invoke}: the function name, the event file, options. */
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    List<String> positionals = argv.stream().filter(s -> !s.startsWith("--")).toList();
-    if (!positionals.isEmpty() && !positionals.get(0).equals(FUNCTION) && next != null) {
-      return next.run(argv, out, err);
-    }
     Args a = Args.parse(argv, Set.of("json"), Set.of("config", "metrics", "traffic", "hours", "at"));
     List<String> pos = a.positionals();
     if (pos.size() != 2 || !pos.get(0).equals(FUNCTION)) {
@@ -119,7 +96,7 @@ public final class HealthCheckInvoke implements Command {
           : RolloutConfigCodec.parseOrThrow(Files.readString(Path.of(a.option("config", null))));
     } catch (IOException | IllegalArgumentException e) {
       err.println("canaryctl invoke health-check: " + e.getMessage());
-      return FAILED;
+      return Command.FAILED;
     }
 
     RecordedMetrics metrics = new RecordedMetrics();
@@ -131,7 +108,7 @@ public final class HealthCheckInvoke implements Command {
         lines = Files.readAllLines(Path.of(a.option("metrics", null)));
       } catch (IOException e) {
         err.println("canaryctl invoke health-check: cannot read " + a.option("metrics", null) + ": " + e.getMessage());
-        return FAILED;
+        return Command.FAILED;
       }
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
@@ -145,7 +122,7 @@ public final class HealthCheckInvoke implements Command {
       }
       if (metrics.size() == 0) {
         err.println("canaryctl invoke health-check: no EMF metric lines in " + a.option("metrics", null));
-        return FAILED;
+        return Command.FAILED;
       }
       start = Instant.ofEpochMilli(first).truncatedTo(ChronoUnit.MINUTES);
       end = Instant.ofEpochMilli(last).plus(Duration.ofMinutes(1));
@@ -171,7 +148,7 @@ public final class HealthCheckInvoke implements Command {
         new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC), HealthCheckSettings.defaults(OperatorCommands.local()));
     Map<String, Object> response = new HealthCheckHandler(check, err).handleRequest(event, null);
     out.println(JsonOutput.write(response));
-    return OK;
+    return Command.OK;
   }
 
   static RolloutConfig defaultConfig() {

@@ -92,7 +92,8 @@ class HealthCheckInvokeTest {
         .isEqualTo(2);
     Run unknown = run("invoke", "nope-function", event("health-check-scheduled.json"));
     assertThat(unknown.code()).isEqualTo(2);
-    assertThat(unknown.err()).contains("unknown function 'nope-function'");
+    assertThat(unknown.err()).contains("unknown function 'nope-function'").contains("health-check");
+    assertThat(run("invoke", "--help").out()).contains("invoke chat-proxy").contains("invoke health-check");
     assertThat(run("invoke", "health-check", "no-such-file.json").code()).isEqualTo(1);
   }
 }
