@@ -204,6 +204,8 @@ public final class HealthCheck {
 
   /** Steps 2–4 on a state this run owns; each step's result is written back before the next. */
   private void finish(RolloutState state, RollbackWork work, Instant now, List<String> steps, boolean resumed) {
+    // An alert another function left pending (the promotion's) is delivered as it was written.
+    boolean ours = state.pendingAlert() == null || state.pendingAlert().startsWith(RollbackWork.MAGIC);
     String configStatus = resumed && !work.configPending()
         ? "Canary traffic set to 0% in AppConfig (by an earlier run)." : null;
     if (work.configPending()) {
@@ -250,7 +252,7 @@ public final class HealthCheck {
           ? "The waiting promotion approval is being failed (the workflow ends rolled back)."
           : "No promotion approval was waiting.");
       try {
-        alerts.publish(RollbackAlert.withProgress(work.alert(), progress));
+        alerts.publish(ours ? RollbackAlert.withProgress(work.alert(), progress) : work.alert());
         work = work.alertSent();
         steps.add("3. alert sent: " + work.alert().subject());
         store.append(step(state, now, "ALERT_SENT", work.alert().subject()));

@@ -377,6 +377,24 @@ class HealthCheckTest {
   }
 
   @Test
+  void aRolledBackRolloutWithAnotherFunctionsPendingAlertGetsItDeliveredAsWritten() {
+    RolloutState s = running();
+    Transition t = RolloutStateMachine.apply(s, new RolloutCommand.RollBack("promotion-gate", "gate regression"),
+        T0.plusSeconds(3600));
+    RolloutState rolledBack = HealthCheck.copy(((Transition.Applied) t).state(), s.version() + 1,
+        T0.plusSeconds(3600), null, "ROLLBACK\nRolled back chat/concise-1 at the gate\nthe gate's table");
+    store.replace(rolledBack, s.version());
+    RolloutCheck c = check().run(HealthCheckRequest.all()).rollouts().get(0);
+    assertThat(c.action()).isEqualTo(RolloutCheck.Action.RESUMED);
+    assertThat(alerts.delivered()).singleElement().satisfies(a -> {
+      assertThat(a.subject()).isEqualTo("Rolled back chat/concise-1 at the gate");
+      assertThat(a.body()).isEqualTo("the gate's table");
+    });
+    assertThat(stored().pendingAlert()).isNull();
+    assertThat(config.publications()).isEmpty();
+  }
+
+  @Test
   void namedUnknownRolloutIsNotFound() {
     HealthCheckReport r = check().run(new HealthCheckRequest(null, "nope"));
     assertThat(r.rollouts().get(0).action()).isEqualTo(RolloutCheck.Action.NOT_FOUND);
