@@ -45,7 +45,7 @@ public final class NormalMixture {
     // At z = hi, log M >= -log(1+u)/2 + z²a/2 >= target (the Φ factor is at least 1/2, cancelling the 2).
     double lo = 0;
     double hi = Math.sqrt(2.0 * (target + 0.5 * Math.log1p(u)) / a) + 1e-9;
-    for (int i = 0; i < 200 && hi - lo > 1e-10 * Math.max(1.0, hi); i++) {
+    for (int i = 0; i < 200 && hi - lo > 1e-7 * Math.max(1.0, hi); i++) {
       double mid = 0.5 * (lo + hi);
       if (logMartingale(mid, u) >= target) {
         hi = mid;
