@@ -98,6 +98,11 @@ sealed interface MetricEvidence
         num(t.criticalZ()), confidence(t.alpha()));
   }
 
+  /** A raw input value for a message: "missing" rather than NaN. */
+  static String shown(double v) {
+    return Double.isNaN(v) ? "missing" : String.valueOf(v);
+  }
+
   static String num(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "n/a";
   }
@@ -125,8 +130,8 @@ sealed interface MetricEvidence
       }
       for (VersionStats v : List.of(s, c)) {
         if (!(v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount())) {
-          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum " + v.qualitySum()
-              + " over " + v.qualityCount() + " ratings");
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum (" + shown(v.qualitySum())
+              + " over " + v.qualityCount() + " ratings)");
         }
       }
       if (c.qualityCount() < minSamples || s.qualityCount() < minSamples) {
@@ -297,7 +302,7 @@ sealed interface MetricEvidence
       }
       for (VersionStats v : List.of(s, c)) {
         if (!(v.costSum() >= 0) || !Double.isFinite(v.costSum())) {
-          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum " + v.costSum());
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum (" + shown(v.costSum()) + ")");
         }
       }
       Optional<String> few = requestShortfall(s, c, minRequests);
@@ -437,7 +442,7 @@ sealed interface MetricEvidence
       for (VersionStats v : List.of(s, c)) {
         String who = v == s ? "stable" : "canary";
         if (!Double.isNaN(v.latencyP95Ms()) && !(v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms()))) {
-          return Optional.of("invalid " + who + " p95 " + v.latencyP95Ms());
+          return Optional.of("invalid " + who + " p95 (" + shown(v.latencyP95Ms()) + ")");
         }
         if ((v == s ? stableSeries : canarySeries) == null) {
           return Optional.of("invalid value in the " + who + " p95 series");

@@ -50,8 +50,8 @@ public final class EventShareSprt {
     if (weights.length != alternatives.length) {
       throw new IllegalArgumentException("one weight per alternative");
     }
-    if (totalEvents <= 0) {
-      return 0.0;
+    if (totalEvents <= 0 || canaryEvents < 0 || canaryEvents > totalEvents || !(canaryShare > 0 && canaryShare < 1)) {
+      return 0.0; // nothing to weigh (or a split so lopsided that doubles cannot tell it from 0 or 1)
     }
     double t0 = canaryProbability(nullRatio, canaryShare);
     long k = canaryEvents;
@@ -67,6 +67,7 @@ public final class EventShareSprt {
     for (double l : logs) {
       sum += Math.exp(l - max);
     }
-    return max + Math.log(sum);
+    double result = max + Math.log(sum);
+    return Double.isNaN(result) ? 0.0 : result;
   }
 }
