@@ -3,6 +3,7 @@ package io.llmcanary.local;
 import io.llmcanary.local.cli.Args;
 import io.llmcanary.local.cli.Command;
 import io.llmcanary.local.cli.DemoCommand;
+import io.llmcanary.local.cli.EvaluateCommand;
 import io.llmcanary.local.cli.InvokeCommand;
 import io.llmcanary.local.cli.ServeCommand;
 import io.llmcanary.local.cli.SimulateCommand;
@@ -21,6 +22,7 @@ public final class CanaryCtl {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
+    register(new EvaluateCommand());
     register(new ServeCommand());
     register(new InvokeCommand());
   }
