@@ -45,7 +45,8 @@ public final class SimulateCommand implements Command {
                                     [--report PATH] [--json]
 
         Scenarios (only the canary's named quantity changes):
-          aa, healthy   canary identical to stable: every rollback is a false rollback
+          aa            canary identical to stable: every rollback is a false rollback
+          healthy       canary a little better (quality +2%, cost -10%): should climb to 100%
           quality-5     canary quality 5% lower        quality-10  10% lower        quality-20  20% lower (0.68)
           errors-3x     canary error rate 3% vs 1%     latency-50  canary latency +50%
           cost-50       canary cost +50%               broken      canary fails half its requests
