@@ -65,8 +65,13 @@ class StateMachineSubstitutionsTest {
           String uri = props.path("DefinitionUri").asText();
           assertThat(uri).as("%s DefinitionUri (a file in the repository)", e.getKey()).isNotBlank();
           Path file = root.resolve(uri);
-          assumeTrue(Files.exists(file), () -> e.getKey() + ": " + uri + " is not in the repository yet (the"
-              + " promotion workflow's definition); checked once it is");
+          // Until the promotion function joins the build, its workflow definitions may not exist yet; from then on
+          // a missing definition fails (sam deploy could not package it).
+          if (!Files.exists(file)) {
+            assumeTrue(Repo.reactorModules().contains("functions/promotion"), () -> e.getKey() + ": " + uri
+                + " is not in the repository yet (the promotion workflow's definition); checked once it is");
+            throw new AssertionError(e.getKey() + ": DefinitionUri " + uri + " does not exist");
+          }
           Set<String> subs = new TreeSet<>();
           props.path("DefinitionSubstitutions").fieldNames().forEachRemaining(subs::add);
           assertThat(problems(Files.readString(file), subs)).as("%s (%s)", e.getKey(), uri).isEmpty();

@@ -99,14 +99,15 @@ class TemplateConsistencyTest {
   void scheduleInputIsTheSampleEvent() throws IOException {
     JsonNode input = Repo.JSON.readTree(template.path("Resources").path("HealthCheckFunction").path("Properties")
         .path("Events").path("Every15Minutes").path("Properties").path("Input").asText());
-    assertThat(input).isEqualTo(Repo.JSON.readTree(root.resolve("events/health-check-scheduled.json").toFile()));
+    assertThat(input).isEqualTo(Repo.JSON.readTree(root.resolve("events/health-check/scheduled.json").toFile()));
   }
 
   @TestFactory
   Stream<DynamicTest> everySampleEventIsJson() throws IOException {
-    try (Stream<Path> files = Files.list(root.resolve("events"))) {
+    // Chat proxy events sit in events/ itself, the other functions' in events/<function>/.
+    try (Stream<Path> files = Files.walk(root.resolve("events"), 2)) {
       return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream()
-          .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+          .map(p -> DynamicTest.dynamicTest(root.resolve("events").relativize(p).toString(), () -> {
             try {
               Repo.JSON.readTree(p.toFile());
             } catch (IOException e) {
@@ -114,6 +115,35 @@ class TemplateConsistencyTest {
             }
           }));
     }
+  }
+
+  /** Every route of the API has a sample event (API Gateway payload 2.0 with that routeKey) under events/. */
+  @TestFactory
+  Stream<DynamicTest> everyRouteHasASampleEvent() throws IOException {
+    java.util.Set<String> routeKeys = new java.util.TreeSet<>();
+    try (Stream<Path> files = Files.walk(root.resolve("events"), 2)) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        JsonNode e = Repo.JSON.readTree(p.toFile());
+        if (e.has("routeKey")) {
+          routeKeys.add(e.path("routeKey").asText());
+        }
+      }
+    }
+    List<String> modules = Repo.reactorModules();
+    return Repo.resources(template, "AWS::ApiGatewayV2::Route").entrySet().stream().map(e ->
+        DynamicTest.dynamicTest(e.getValue().path("Properties").path("RouteKey").asText(), () -> {
+          String routeKey = e.getValue().path("Properties").path("RouteKey").asText();
+          String integration = e.getValue().path("Properties").path("Target").asText().replace("integrations/", "")
+              .replace("${", "").replace("}", "");
+          // IntegrationUri is !Ref Function.Alias or !GetAtt Function.Arn: the function is what precedes the dot.
+          String function = template.path("Resources").path(integration).path("Properties").path("IntegrationUri")
+              .asText().replaceAll("\\..*", "");
+          String codeUri = template.path("Resources").path(function).path("Properties").path("CodeUri").asText();
+          assertThat(codeUri).as("function behind route %s", routeKey).isNotBlank();
+          assumeTrue(modules.contains(codeUri) || routeKeys.contains(routeKey), () -> routeKey + ": " + codeUri
+              + " is not in the Maven build yet; its events come with it");
+          assertThat(routeKeys).as("routeKeys of the sample events under events/").contains(routeKey);
+        }));
   }
 
   /** Every route of the API reaches a function through an integration, and is authenticated. */
