@@ -67,16 +67,37 @@ class TemplateToolsTest {
 
   @Test
   void samBuild() {
-    List<String> missing = functionModulesMissingFromTheBuild(Repo.template());
-    assumeTrue(missing.isEmpty(), () -> "sam build skipped: the function modules " + missing + " named in"
-        + " template.yaml are not in the Maven build (root pom.xml <modules>) yet");
+    JsonNode template = Repo.template();
+    List<String> missing = functionModulesMissingFromTheBuild(template);
+    List<String> functions = new ArrayList<>();
+    Repo.resources(template, "AWS::Serverless::Function").forEach((id, f) -> {
+      if (!missing.contains(f.path("Properties").path("CodeUri").asText())) {
+        functions.add(id);
+      }
+    });
+    assumeTrue(!functions.isEmpty(), () -> "sam build skipped: none of the function modules " + missing
+        + " is in the Maven build (root pom.xml <modules>) yet");
     Path buildDir = root.resolve("infrastructure/checks/target/sam-build");
     // --build-in-source: make runs in the function's folder instead of a scratch copy (the Makefile builds in
     // the repository either way); not --parallel: the builds share the reactor's target/ folders.
-    assertSucceeds(Duration.ofMinutes(20), tool("sam", "sam"), "build", "--template-file", "template.yaml",
-        "--base-dir", ".", "--build-dir", buildDir.toString(), "--build-in-source");
-    for (String function : Repo.resources(Repo.template(), "AWS::Serverless::Function").keySet()) {
-      Path lib = buildDir.resolve(function).resolve("lib");
+    List<String> build = List.of(tool("sam", "sam"), "build", "--template-file", "template.yaml", "--base-dir", ".",
+        "--build-dir", buildDir.toString(), "--build-in-source");
+    if (missing.isEmpty()) {
+      assertSucceeds(Duration.ofMinutes(20), build.toArray(String[]::new));
+      assertThat(buildDir.resolve("template.yaml")).isRegularFile();
+    } else {
+      // Until every function module is in the build: each present function on its own (sam build <LogicalId>).
+      System.out.printf("[template checks] sam build of %s only: %s not in the Maven build yet%n", functions, missing);
+      for (String function : functions) {
+        // Its own build dir: sam build clears the build dir it is given.
+        List<String> one = new ArrayList<>(build);
+        one.set(one.indexOf(buildDir.toString()), buildDir + "-" + function);
+        one.add(function);
+        assertSucceeds(Duration.ofMinutes(20), one.toArray(String[]::new));
+      }
+    }
+    for (String function : functions) {
+      Path lib = (missing.isEmpty() ? buildDir : Path.of(buildDir + "-" + function)).resolve(function).resolve("lib");
       assertThat(lib).as("sam build output of %s", function).isDirectory();
       try (var jars = Files.list(lib)) {
         assertThat(jars.filter(p -> p.toString().endsWith(".jar")).count()).as("jars in %s", lib).isEqualTo(1);
@@ -84,7 +105,6 @@ class TemplateToolsTest {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    assertThat(buildDir.resolve("template.yaml")).isRegularFile();
   }
 
   /** CodeUri folders of the template's functions that the root pom.xml does not list as modules. */
