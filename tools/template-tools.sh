@@ -49,7 +49,7 @@ install_one() {
   fi
   local started
   started=$(date +%s)
-  say "$name: creating $venv with $("$python" --version 2>&1) and installing the pinned set (one-time; ~2 min)"
+  say "$name: creating $venv with $("$python" --version 2>&1) and installing the pinned set (one-time; 2-3 min)"
   "$python" -m venv --clear "$venv" || die "'$python -m venv' failed; on Debian/Ubuntu install python3-venv"
   rm -f "$stamp"
   "$venv/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off -q -r "$req" \
