@@ -6,7 +6,11 @@ import io.llmcanary.local.sim.RolloutSimulation;
 import io.llmcanary.local.sim.Scenario;
 import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.SimulationSettings;
+import io.llmcanary.core.config.Guardrails;
+import io.llmcanary.local.sim.HtmlReport;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -29,7 +33,7 @@ public final class DemoCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl demo [--seed N] [--rpm N] [--json]
+        Usage: ./canaryctl demo [--seed N] [--rpm N] [--report PATH] [--json]
 
         Runs two rollouts on a simulated clock with embedded defaults (no AWS account needed):
           1. a canary as good as stable climbs 5% -> 25% -> 50% -> 100%, a day per stage, approved at each gate;
@@ -41,6 +45,7 @@ public final class DemoCommand implements Command {
         Options:
           --seed N   random seed of the synthetic traffic (default 7)
           --rpm N    requests per minute, both versions together (default 100)
+          --report PATH  where to write the HTML report with charts (default reports/demo.html)
           --json     print both results as JSON
 
         Exit codes: 0 the demo behaved as expected, 1 it did not, 2 usage error.
@@ -49,7 +54,7 @@ public final class DemoCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("seed", "rpm"));
+    Args a = Args.parse(argv, Set.of("json"), Set.of("seed", "rpm", "report"));
     long seed = a.longOption("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE);
     double rpm = a.doubleOption("rpm", 100, 1, 100_000);
     CanaryPolicy judge = new SequentialJudge();
@@ -70,6 +75,18 @@ public final class DemoCommand implements Command {
       printer.print(regressing, out);
       out.println();
       out.println("Next: ./canaryctl simulate --scenario aa --trials 200   (false rollbacks: this judge vs the naive rule)");
+    }
+    Path report = Path.of(a.option("report", "reports/demo.html"));
+    try {
+      HtmlReport.write(report, "llm-canary demo (seed " + seed + ", " + (long) rpm + " requests/min)",
+          List.of(new HtmlReport.Section("Rollout 1: healthy canary", healthy),
+              new HtmlReport.Section("Rollout 2: canary quality 20% lower", regressing)),
+          Guardrails.defaults());
+      (a.flag("json") ? err : out).println("Report with charts: " + report.toAbsolutePath());
+    } catch (IOException e) {
+      err.println("demo: could not write the report to " + report.toAbsolutePath() + ": " + e.getMessage()
+          + " (choose another path with --report)");
+      return FAILED;
     }
     boolean expected = "PROMOTED".equals(healthy.outcome()) && regressing.rolledBack();
     if (!expected) {

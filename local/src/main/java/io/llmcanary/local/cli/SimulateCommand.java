@@ -9,7 +9,11 @@ import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.SimulationSettings;
 import io.llmcanary.local.sim.TrialRunner;
 import io.llmcanary.local.sim.TrialSummary;
+import io.llmcanary.local.sim.HtmlReport;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +41,8 @@ public final class SimulateCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl simulate --scenario NAME [--trials K] [--seed N] [--rpm N] [--users N] [--json]
+        Usage: ./canaryctl simulate --scenario NAME [--trials K] [--seed N] [--rpm N] [--users N]
+                                    [--report PATH] [--json]
 
         Scenarios (only the canary's named quantity changes):
           aa, healthy   canary identical to stable: every rollback is a false rollback
@@ -54,6 +59,7 @@ public final class SimulateCommand implements Command {
           --seed N         seed of trial 1; trial i uses seed+i-1, the same for both policies (default 1)
           --rpm N          requests per minute (default 100)
           --users N        distinct users; the canary share is what the real assignment gives them (default 10000)
+          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
           --json           {"scenario", "trials", "policies": {"judge": {...}, "naive": {...}}}
 
         Exit codes: 0 done, 2 usage error.
@@ -62,7 +68,7 @@ public final class SimulateCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("scenario", "trials", "seed", "rpm", "users"));
+    Args a = Args.parse(argv, Set.of("json"), Set.of("scenario", "trials", "seed", "rpm", "users", "report"));
     String name = a.option("scenario", null);
     if (name == null) {
       throw new Args.UsageException("--scenario is required");
@@ -90,6 +96,7 @@ public final class SimulateCommand implements Command {
     doc.put("users", users);
     doc.put("seed", seed);
     Map<String, Object> byPolicy = new LinkedHashMap<>();
+    List<HtmlReport.Section> sections = new ArrayList<>();
     Style style = Style.detect();
     if (!json) {
       out.println(style.bold("Scenario " + scenario.id() + ": " + scenario.description()) + String.format(Locale.ROOT,
@@ -101,6 +108,7 @@ public final class SimulateCommand implements Command {
       if (trials == 1) {
         single = new RolloutSimulation(settings, p.getValue(), true).run(seed);
         s = TrialSummary.of(p.getValue().name(), scenario, List.of(single));
+        sections.add(new HtmlReport.Section("policy " + p.getKey() + " (" + p.getValue().name() + ")", single));
         if (!json) {
           out.println();
           out.println(style.bold("-- policy: " + p.getKey() + " (" + p.getValue().name() + ") --"));
@@ -134,6 +142,21 @@ public final class SimulateCommand implements Command {
       byPolicy.put(p.getKey(), m);
     }
     doc.put("policies", byPolicy);
+    if (!sections.isEmpty()) {
+      Path report = Path.of(a.option("report", "reports/simulate-" + scenario.id() + ".html"));
+      try {
+        HtmlReport.write(report, "llm-canary simulation: " + scenario.id() + " (seed " + seed + ")", sections,
+            settings.guardrails());
+        doc.put("report", report.toAbsolutePath().toString());
+        if (!json) {
+          out.println();
+          out.println("Report with charts: " + report.toAbsolutePath());
+        }
+      } catch (IOException e) {
+        err.println("simulate: could not write the report to " + report.toAbsolutePath() + ": " + e.getMessage());
+        return FAILED;
+      }
+    }
     if (json) {
       out.println(JsonOutput.write(doc));
     } else {

@@ -8,7 +8,10 @@ import io.llmcanary.local.CanaryCtl;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 class CanaryCtlTest {
@@ -60,9 +63,14 @@ class CanaryCtlTest {
   }
 
   @Test
-  void theDemoPromotesTheHealthyCanaryAndRollsBackTheRegressingOne() throws Exception {
-    assertThat(run("demo", "--json")).isZero();
+  void theDemoPromotesTheHealthyCanaryAndRollsBackTheRegressingOne(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("demo.html");
+    assertThat(run("demo", "--json", "--report", report.toString())).isZero();
     JsonNode doc = Json.MAPPER.readTree(out());
+    String html = Files.readString(report);
+    assertThat(html).contains("<svg").contains("Rollout 2").doesNotContain("<script").doesNotContain("http://")
+        .doesNotContain("https://");
+    assertThat(err()).contains("Report with charts: " + report.toAbsolutePath());
     assertThat(doc.get("healthy").get("outcome").asText()).isEqualTo("PROMOTED");
     assertThat(doc.get("regressing").get("outcome").asText()).isEqualTo("ROLLED_BACK");
   }
