@@ -1,0 +1,429 @@
+package io.llmcanary.core.judge;
+
+import io.llmcanary.core.metrics.VersionStats;
+import io.llmcanary.core.stats.EventShareSprt;
+import io.llmcanary.core.stats.MannWhitney;
+import io.llmcanary.core.stats.MixtureTest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What one window says about one metric, and the questions the {@link SequentialJudge} asks of it. Every
+ * credibility question is anytime-valid at the level it is given (see {@code docs/judge-design.md}).
+ *
+ * <p>Ratios are the guardrails' ratios as written (quality: canary vs a fraction of stable, lower is worse;
+ * the others: canary vs a multiple of stable, higher is worse).
+ */
+sealed interface MetricEvidence
+    permits MetricEvidence.Quality, MetricEvidence.Latency, MetricEvidence.Cost, MetricEvidence.ErrorRate {
+
+  String metric();
+
+  double stable();
+
+  double canary();
+
+  long stableSamples();
+
+  long canarySamples();
+
+  /** Why this window cannot be judged on this metric (missing or invalid data, a minimum not met); empty if it can. */
+  Optional<String> shortfall();
+
+  /** Point estimate past the threshold on the harmful side: the practical half of a regression. */
+  boolean pastThreshold(double ratio);
+
+  /** The statistical half of a rollback: credible evidence that canary is worse, at level alpha. */
+  Check crediblyWorse(double rollbackRatio, double alpha);
+
+  /** Credibly past the threshold on the harmful side, at level alpha. */
+  Check crediblyPast(double ratio, double alpha);
+
+  /** Credibly within the threshold (non-inferiority), at level alpha. */
+  Check crediblyWithin(double ratio, double alpha);
+
+  /** The outcome of one credibility question, with the statistic that decided it. */
+  record Check(boolean holds, String detail) {}
+
+  /** Counts that cannot be true of any real window. Such data is never judged. */
+  static Optional<String> invalidCounts(VersionStats s, String who) {
+    if (s.requests() < 0 || s.errors() < 0 || s.errors() > s.requests() || s.qualityCount() < 0) {
+      return Optional.of("invalid " + who + " counts (requests " + s.requests() + ", errors " + s.errors() + ")");
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> requestShortfall(VersionStats s, VersionStats c, long minRequests) {
+    Optional<String> bad = invalidCounts(s, "stable").or(() -> invalidCounts(c, "canary"));
+    if (bad.isPresent()) {
+      return bad;
+    }
+    if (s.requests() == 0 || c.requests() == 0) {
+      return Optional.of("no " + (s.requests() == 0 ? "stable" : "canary") + " requests");
+    }
+    if (c.requests() < minRequests || s.requests() < minRequests) {
+      boolean canaryShort = c.requests() < minRequests;
+      return Optional.of(String.format(Locale.ROOT, "%d %s requests (minimum %d)",
+          canaryShort ? c.requests() : s.requests(), canaryShort ? "canary" : "stable", minRequests));
+    }
+    return Optional.empty();
+  }
+
+  static String pct(double v) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+  }
+
+  static String confidence(double alpha) {
+    double c = 100 * (1 - alpha);
+    return c >= 99.95 ? String.format(Locale.ROOT, "%.4f%%", c) : String.format(Locale.ROOT, "%.2f%%", c);
+  }
+
+  static String describe(MixtureTest t, String what) {
+    return String.format(Locale.ROOT, "%s: mixture-SPRT z=%.2f, anytime critical ±%.2f at %s", what, t.z(),
+        t.criticalZ(), confidence(t.alpha()));
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Mean quality, each observation in [0, 1]. Variance under the null from Bhatia–Davis: a [0, 1] variable with
+   * mean μ has variance at most μ(1 − μ), which needs only sums and counts. Stable's mean is smoothed (+½/+1) so a
+   * stable of all-perfect ratings still has a positive variance bound.
+   */
+  record Quality(VersionStats s, VersionStats c, long minSamples) implements MetricEvidence {
+
+    @Override public String metric() { return "avg_quality"; }
+    @Override public double stable() { return s.meanQuality(); }
+    @Override public double canary() { return c.meanQuality(); }
+    @Override public long stableSamples() { return s.qualityCount(); }
+    @Override public long canarySamples() { return c.qualityCount(); }
+
+    @Override
+    public Optional<String> shortfall() {
+      Optional<String> bad = requestShortfall(s, c, 1);
+      if (bad.isPresent()) {
+        return bad;
+      }
+      for (VersionStats v : List.of(s, c)) {
+        if (!(v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount())) {
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum " + v.qualitySum()
+              + " over " + v.qualityCount() + " ratings");
+        }
+      }
+      if (c.qualityCount() < minSamples || s.qualityCount() < minSamples) {
+        boolean canaryShort = c.qualityCount() < minSamples;
+        return Optional.of(String.format(Locale.ROOT, "%d %s ratings (minimum %d)",
+            canaryShort ? c.qualityCount() : s.qualityCount(), canaryShort ? "canary" : "stable", minSamples));
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean pastThreshold(double ratio) {
+      return canary() < ratio * stable();
+    }
+
+    @Override
+    public Check crediblyWorse(double rollbackRatio, double alpha) {
+      MixtureTest t = test(1.0, rollbackRatio, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary below stable"));
+    }
+
+    @Override
+    public Check crediblyPast(double ratio, double alpha) {
+      MixtureTest t = test(ratio, ratio, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary below " + pct(ratio) + " of stable"));
+    }
+
+    @Override
+    public Check crediblyWithin(double ratio, double alpha) {
+      MixtureTest t = test(ratio, ratio, alpha);
+      return new Check(t.crediblyNegative(), describe(t, "canary at least " + pct(ratio) + " of stable"));
+    }
+
+    /** H₀ boundary: canary mean = ratio × stable mean; estimate oriented so positive is worse. */
+    private MixtureTest test(double ratio, double thresholdRatio, double alpha) {
+      double qs = (s.qualitySum() + 0.5) / (s.qualityCount() + 1.0);
+      double mu0 = Math.min(ratio * qs, 1.0);
+      double v0 = mu0 * (1 - mu0) / c.qualityCount() + ratio * ratio * qs * (1 - qs) / s.qualityCount();
+      double estimate = ratio * stable() - canary();
+      double tau = Math.max(Math.abs(1 - thresholdRatio), 0.01) * qs;
+      return MixtureTest.of(estimate, v0, tau, alpha);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Error rate, from exact counts. Credibility from {@link EventShareSprt} (where the errors fell): no variance to
+   * estimate and no division by stable's rate. The absolute floor {@code minErrorRateIncrease} makes the
+   * threshold max(ratio × stable, stable + floor), so a stable with zero errors still has a finite threshold.
+   */
+  record ErrorRate(VersionStats s, VersionStats c, long minRequests, double floor) implements MetricEvidence {
+
+    private static final double[] ABOVE = {1.25, 1.5, 2, 3, 5, 10, 25};
+    private static final double[] BELOW = {0.8, 0.6, 0.4, 0.2, 0.05};
+
+    @Override public String metric() { return "error_rate"; }
+    @Override public double stable() { return s.errorRate(); }
+    @Override public double canary() { return c.errorRate(); }
+    @Override public long stableSamples() { return s.requests(); }
+    @Override public long canarySamples() { return c.requests(); }
+
+    @Override
+    public Optional<String> shortfall() {
+      return requestShortfall(s, c, minRequests);
+    }
+
+    @Override
+    public boolean pastThreshold(double ratio) {
+      return canary() > Math.max(ratio * stable(), stable() + floor);
+    }
+
+    @Override
+    public Check crediblyWorse(double rollbackRatio, double alpha) {
+      double log = sprt(1.0, ABOVE);
+      return new Check(log >= -Math.log(alpha), sprtDetail("canary error rate above stable", log, alpha));
+    }
+
+    /** Past max(ratio × stable, stable + floor) means past both: an intersection-union test, each at alpha. */
+    @Override
+    public Check crediblyPast(double ratio, double alpha) {
+      double log = sprt(ratio, scaled(ratio, ABOVE));
+      MixtureTest floorTest = floorTest(alpha);
+      boolean holds = log >= -Math.log(alpha) && floorTest.crediblyPositive();
+      return new Check(holds, sprtDetail("canary above " + ratio + "x stable", log, alpha) + "; "
+          + describe(floorTest, "canary above stable + " + pct(floor)));
+    }
+
+    /** Within max(ratio × stable, stable + floor) needs only one of the two: alpha split between them. */
+    @Override
+    public Check crediblyWithin(double ratio, double alpha) {
+      double log = sprt(ratio, scaled(ratio, BELOW));
+      MixtureTest floorTest = floorTest(alpha / 2);
+      boolean holds = log >= -Math.log(alpha / 2) || floorTest.crediblyNegative();
+      return new Check(holds, sprtDetail("canary below " + ratio + "x stable", log, alpha / 2) + "; "
+          + describe(floorTest, "canary below stable + " + pct(floor)));
+    }
+
+    private double sprt(double nullRatio, double[] alternatives) {
+      double share = (double) c.requests() / ((double) c.requests() + s.requests());
+      return EventShareSprt.logEvidence(c.errors(), c.errors() + s.errors(), share, nullRatio, alternatives);
+    }
+
+    /** canary − stable − floor, with the binomial variance at the null boundary canary = stable + floor. */
+    private MixtureTest floorTest(double alpha) {
+      double ps = (s.errors() + 0.5) / (s.requests() + 1.0);
+      double p0 = Math.min(ps + floor, 1.0);
+      double v0 = p0 * (1 - p0) / c.requests() + ps * (1 - ps) / s.requests();
+      return MixtureTest.of(canary() - stable() - floor, v0, Math.max(floor, 1e-4), alpha);
+    }
+
+    private String sprtDetail(String what, double log, double alpha) {
+      return String.format(Locale.ROOT, "%s: error-share SPRT on %d of %d errors, evidence %.3g vs %.3g needed (%s)",
+          what, c.errors(), c.errors() + s.errors(), Math.exp(Math.min(log, 700)), 1 / alpha, confidence(alpha));
+    }
+
+    private static double[] scaled(double ratio, double[] multipliers) {
+      return Arrays.stream(multipliers).map(m -> m * ratio).toArray();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Mean cost per request. CloudWatch gives sums and counts only, so the variance is bounded by assumption: the
+   * per-request cost's coefficient of variation is at most {@code cvBound} (cost is tokens × price: bounded by
+   * maxTokens, right-skewed; a CV of 2 covers heavy-tailed chat traffic). Variance under H₀ is then
+   * (cv·μ₀)² / n, evaluated at the null's mean (ratio × stable's), never at the canary's own estimate.
+   */
+  record Cost(VersionStats s, VersionStats c, long minRequests, double cvBound) implements MetricEvidence {
+
+    @Override public String metric() { return "avg_cost"; }
+    @Override public double stable() { return s.meanCost(); }
+    @Override public double canary() { return c.meanCost(); }
+    @Override public long stableSamples() { return s.requests(); }
+    @Override public long canarySamples() { return c.requests(); }
+
+    @Override
+    public Optional<String> shortfall() {
+      Optional<String> bad = requestShortfall(s, c, 1);
+      if (bad.isPresent()) {
+        return bad;
+      }
+      for (VersionStats v : List.of(s, c)) {
+        if (!(v.costSum() >= 0) || !Double.isFinite(v.costSum())) {
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum " + v.costSum());
+        }
+      }
+      Optional<String> few = requestShortfall(s, c, minRequests);
+      if (few.isPresent()) {
+        return few;
+      }
+      if (s.costSum() == 0 && c.costSum() > 0) {
+        return Optional.of("stable costs nothing: no ratio to judge");
+      }
+      return Optional.empty();
+    }
+
+    private boolean bothFree() {
+      return s.costSum() == 0 && c.costSum() == 0;
+    }
+
+    @Override
+    public boolean pastThreshold(double ratio) {
+      return canary() > ratio * stable();
+    }
+
+    @Override
+    public Check crediblyWorse(double rollbackRatio, double alpha) {
+      if (bothFree()) {
+        return new Check(false, "both versions cost nothing");
+      }
+      MixtureTest t = test(1.0, rollbackRatio, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary above stable") + cvNote());
+    }
+
+    @Override
+    public Check crediblyPast(double ratio, double alpha) {
+      if (bothFree()) {
+        return new Check(false, "both versions cost nothing");
+      }
+      MixtureTest t = test(ratio, ratio, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary above " + pct(ratio) + " of stable") + cvNote());
+    }
+
+    @Override
+    public Check crediblyWithin(double ratio, double alpha) {
+      if (bothFree()) {
+        return new Check(true, "both versions cost nothing");
+      }
+      MixtureTest t = test(ratio, ratio, alpha);
+      return new Check(t.crediblyNegative(), describe(t, "canary within " + pct(ratio) + " of stable") + cvNote());
+    }
+
+    private MixtureTest test(double ratio, double thresholdRatio, double alpha) {
+      double ms = stable();
+      double mu0 = ratio * ms;
+      double v0 = cvBound * cvBound * (mu0 * mu0 / c.requests() + ratio * ratio * ms * ms / s.requests());
+      double tau = Math.max(Math.abs(thresholdRatio - 1), 0.01) * ms;
+      return MixtureTest.of(canary() - ratio * ms, v0, tau, alpha);
+    }
+
+    private String cvNote() {
+      return String.format(Locale.ROOT, " (variance bound: per-request CV <= %.1f)", cvBound);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * p95 latency. The point value is the window's p95 (the median of the per-period series when the window's p95
+   * is unknown); credibility is a Mann–Whitney comparison of canary's per-period p95s with ratio × stable's
+   * (Kayenta's way), tested with the normal-mixture boundary on θ̂ − ½. A per-period p95 over few requests is
+   * biased low and noisier, so at a small canary share the series test loses power (never validity in the
+   * direction of false rollbacks); the window p95, over all requests, is the practical check.
+   */
+  record Latency(VersionStats s, VersionStats c, long minRequests, int minPeriods) implements MetricEvidence {
+
+    /** τ on the θ scale: a shift that makes canary's period p95 exceed the reference in ~3 of 4 periods. */
+    private static final double TAU = 0.25;
+
+    @Override public String metric() { return "p95_latency"; }
+    @Override public double stable() { return p95(s); }
+    @Override public double canary() { return p95(c); }
+    @Override public long stableSamples() { return s.requests(); }
+    @Override public long canarySamples() { return c.requests(); }
+
+    private static double p95(VersionStats v) {
+      if (v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms())) {
+        return v.latencyP95Ms();
+      }
+      if (v.latencyP95Series().isEmpty()) {
+        return Double.NaN;
+      }
+      double[] x = series(v);
+      Arrays.sort(x);
+      int n = x.length;
+      return n % 2 == 1 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+    }
+
+    private static double[] series(VersionStats v) {
+      List<Double> l = v.latencyP95Series();
+      double[] x = new double[l.size()];
+      for (int i = 0; i < x.length; i++) {
+        Double d = l.get(i);
+        x[i] = d == null ? Double.NaN : d;
+      }
+      return x;
+    }
+
+    @Override
+    public Optional<String> shortfall() {
+      Optional<String> bad = requestShortfall(s, c, 1);
+      if (bad.isPresent()) {
+        return bad;
+      }
+      for (VersionStats v : List.of(s, c)) {
+        String who = v == s ? "stable" : "canary";
+        if (!Double.isNaN(v.latencyP95Ms()) && !(v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms()))) {
+          return Optional.of("invalid " + who + " p95 " + v.latencyP95Ms());
+        }
+        for (Double d : v.latencyP95Series()) {
+          if (d == null || !(d >= 0) || !Double.isFinite(d)) {
+            return Optional.of("invalid value in the " + who + " p95 series: " + d);
+          }
+        }
+      }
+      Optional<String> few = requestShortfall(s, c, minRequests);
+      if (few.isPresent()) {
+        return few;
+      }
+      int m = c.latencyP95Series().size();
+      int n = s.latencyP95Series().size();
+      if (m < minPeriods || n < minPeriods) {
+        return Optional.of(String.format(Locale.ROOT, "%d %s p95 periods (minimum %d)",
+            Math.min(m, n), m < minPeriods ? "canary" : "stable", minPeriods));
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean pastThreshold(double ratio) {
+      return canary() > ratio * stable();
+    }
+
+    /** Kayenta-style: the rank test is made against the threshold-scaled stable series itself. */
+    @Override
+    public Check crediblyWorse(double rollbackRatio, double alpha) {
+      return crediblyPast(rollbackRatio, alpha);
+    }
+
+    @Override
+    public Check crediblyPast(double ratio, double alpha) {
+      Ranked r = ranked(ratio, alpha);
+      return new Check(r.test().crediblyPositive(), r.detail(ratio));
+    }
+
+    @Override
+    public Check crediblyWithin(double ratio, double alpha) {
+      Ranked r = ranked(ratio, alpha);
+      return new Check(r.test().crediblyNegative(), r.detail(ratio));
+    }
+
+    private Ranked ranked(double ratio, double alpha) {
+      MannWhitney mw = MannWhitney.of(series(c), series(s), ratio);
+      return new Ranked(mw, MixtureTest.of(mw.theta() - 0.5, mw.nullVariance(), TAU, alpha));
+    }
+
+    private record Ranked(MannWhitney mw, MixtureTest test) {
+      String detail(double ratio) {
+        return String.format(Locale.ROOT,
+            "Mann-Whitney on %d vs %d period p95s: P(canary > %.2fx stable) = %.3f, mixture z=%.2f, anytime critical ±%.2f at %s",
+            mw.m(), mw.n(), ratio, mw.theta(), test.z(), test.criticalZ(), confidence(test.alpha()));
+      }
+    }
+  }
+}
