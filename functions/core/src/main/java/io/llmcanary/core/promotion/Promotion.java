@@ -84,6 +84,11 @@ public final class Promotion {
    * the application, writes the config at the first stage, records the rollout and starts its workflow.
    */
   public DecisionResult start(StartRequest r) {
+    return start(r, ports.configCheck());
+  }
+
+  /** {@link #start(StartRequest)} with the check of this request's candidate (the schema on the raw document). */
+  public DecisionResult start(StartRequest r, ConfigCheck check) {
     RolloutConfig current = ports.configs().currentConfig();
     String rolloutId = r.rolloutId();
     if (current == null) {
@@ -125,7 +130,7 @@ public final class Promotion {
     RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, app, rolloutId, first, null,
         Map.of(Variant.STABLE.wireName(), stable, Variant.CANARY.wireName(), r.canary()), pricing,
         current.guardrails(), stages, current.fallbackToStable());
-    List<ConfigError> errors = ports.configCheck().check(candidate);
+    List<ConfigError> errors = (check == null ? ports.configCheck() : check).check(candidate);
     if (!errors.isEmpty()) {
       StringBuilder b = new StringBuilder("cannot start: the canary version is not valid:");
       errors.forEach(e -> b.append("\n  ").append(e));

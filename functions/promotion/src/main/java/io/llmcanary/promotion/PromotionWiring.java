@@ -1,0 +1,134 @@
+package io.llmcanary.promotion;
+
+import io.llmcanary.aws.AwsClients;
+import io.llmcanary.aws.DynamoDbRolloutStore;
+import io.llmcanary.aws.SnsAlertPublisher;
+import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
+import io.llmcanary.aws.stepfunctions.StepFunctionsWorkflowStarter;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.core.ports.ConfigPublisher;
+import io.llmcanary.core.ports.MetricsQuery;
+import io.llmcanary.core.promotion.ApprovalChannels;
+import io.llmcanary.core.promotion.Promotion;
+import io.llmcanary.core.promotion.PromotionPorts;
+import io.llmcanary.core.promotion.WorkflowStarter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Builds the promotion function from its environment (the SAM template sets these):
+ *
+ * <pre>
+ * ROLLOUT_TABLE                     DynamoDB table of rollout state and audit
+ * ALERT_TOPIC_ARN                   SNS topic for alerts
+ * APPCONFIG_APPLICATION_ID          AppConfig application, environment and freeform profile of the rollout config
+ * APPCONFIG_ENVIRONMENT_ID
+ * APPCONFIG_PROFILE_ID
+ * APPCONFIG_DEPLOYMENT_STRATEGY_ID  the immediate strategy (rollbacks, rejections)
+ * APPCONFIG_PLANNED_STRATEGY_ID     the strategy of planned stage changes (default: the immediate one)
+ * CANARY_METRICS_NAMESPACE          CloudWatch namespace of the EMF metrics (default LlmCanary)
+ * CANARY_SERIES_PERIOD_MINUTES      period of the per-period p95 series (default 5)
+ * PROMOTION_STATE_MACHINE_ARN       the promotion state machine, started by the start route (optional: no start without)
+ * APPROVE_STATE_MACHINE_ARN         the ApprovePromotion state machine, linked from "approval needed" (optional)
+ * API_BASE_URL                      the HTTP API's base URL, quoted in "approval needed" (optional)
+ * CANARY_CLI                        how operators call the CLI, quoted in messages (default ./canaryctl)
+ * STAGE_SECONDS, MAX_INCONCLUSIVE_WAITS, APPROVAL_TIMEOUT_SECONDS
+ *                                   execution input for new rollouts (optional: the definition's defaults apply)
+ * AWS_REGION                        set by Lambda
+ * </pre>
+ */
+final class PromotionWiring {
+
+  private PromotionWiring() {}
+
+  static PromotionFunction fromEnvironment(Map<String, String> env) {
+    AwsClients aws = AwsClients.fromEnvironment();
+    SfnClient sfn = aws.build(SfnClient.builder());
+    PromotionPorts ports = new PromotionPorts(
+        new DynamoDbRolloutStore(aws.dynamoDb(), required(env, "ROLLOUT_TABLE")),
+        configPublisher(aws, env),
+        metricsQuery(aws, env),
+        new SequentialJudge(),
+        new SnsAlertPublisher(aws.sns(), required(env, "ALERT_TOPIC_ARN")),
+        new StepFunctionsApprovalGateway(sfn),
+        starter(sfn, env),
+        null, // the start route passes the schema check of each request
+        Clock.systemUTC());
+    ApprovalChannels channels = new ApprovalChannels(aws.region().id(), env.get("APPROVE_STATE_MACHINE_ARN"),
+        env.get("API_BASE_URL"), env.get("CANARY_CLI"));
+    return new PromotionFunction(new Promotion(ports, channels), System.out);
+  }
+
+  /** Execution input settings of new rollouts, from the environment (the definition's defaults otherwise). */
+  static Map<String, Object> executionSettings(Map<String, String> env) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    for (String[] e : new String[][] {{"STAGE_SECONDS", "stageSeconds"}, {"MAX_INCONCLUSIVE_WAITS", "maxInconclusiveWaits"},
+        {"APPROVAL_TIMEOUT_SECONDS", "approvalTimeoutSeconds"}}) {
+      String v = env.get(e[0]);
+      if (v != null && !v.isBlank()) {
+        try {
+          long n = Long.parseLong(v.trim());
+          if (n < 0) {
+            throw new NumberFormatException();
+          }
+          s.put(e[1], n);
+        } catch (NumberFormatException ex) {
+          throw new IllegalStateException(e[0] + " must be a whole number of seconds (or waits), got '" + v + "'");
+        }
+      }
+    }
+    return s;
+  }
+
+  private static WorkflowStarter starter(SfnClient sfn, Map<String, String> env) {
+    String arn = env.get("PROMOTION_STATE_MACHINE_ARN");
+    if (arn == null || arn.isBlank()) {
+      return (app, id) -> {
+        throw new IllegalStateException("PROMOTION_STATE_MACHINE_ARN is not set: this function cannot start workflows");
+      };
+    }
+    return new StepFunctionsWorkflowStarter(sfn, arn.trim(), executionSettings(env));
+  }
+
+  /*
+   * The AppConfig publisher and the CloudWatch query are the health-check work's adapters
+   * (io.llmcanary.aws.appconfig.AppConfigConfigPublisher, io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery);
+   * until they are on main these two ports fail loudly when used, which the state machine reports.
+   */
+  static ConfigPublisher configPublisher(AwsClients aws, Map<String, String> env) {
+    return new ConfigPublisher() {
+      @Override
+      public RolloutConfig currentConfig() {
+        throw notWired("AppConfigConfigPublisher");
+      }
+
+      @Override
+      public void publish(RolloutConfig config, Speed speed, String description) {
+        throw notWired("AppConfigConfigPublisher");
+      }
+    };
+  }
+
+  static MetricsQuery metricsQuery(AwsClients aws, Map<String, String> env) {
+    return (String application, String rolloutId, Instant from, Instant now) -> {
+      throw notWired("CloudWatchMetricsQuery");
+    };
+  }
+
+  private static IllegalStateException notWired(String adapter) {
+    return new IllegalStateException(adapter + " is not wired into the promotion function yet");
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException("environment variable " + name + " is not set (the SAM template sets it)");
+    }
+    return v.trim();
+  }
+
+}
