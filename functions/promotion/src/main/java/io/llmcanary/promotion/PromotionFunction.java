@@ -15,6 +15,7 @@ import io.llmcanary.core.promotion.PromotionRequest.ReportFailure;
 import io.llmcanary.core.promotion.PromotionRequest.RequestApproval;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -85,8 +86,11 @@ public final class PromotionFunction {
             text(n, "executionArn")));
       }
       case "start" -> {
-        StartRequestCodec.Read r = StartRequestCodec.read(n.path("canary").isObject() ? n : n.path("version"),
-            text(n, "rolloutId"), text(n, "application"), text(n, "actor"), text(n, "reason"));
+        // {"action": "start", "actor": ..., and the envelope: "canary", "pricing", "stages", "rolloutId", "reason"}
+        com.fasterxml.jackson.databind.node.ObjectNode envelope = ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
+        envelope.remove(List.of("action", "actor"));
+        StartRequestCodec.Read r = StartRequestCodec.read(envelope, text(n, "rolloutId"), text(n, "application"),
+            text(n, "actor"), text(n, "reason"));
         yield switch (r) {
           case StartRequestCodec.Read.Ok ok -> promotion.start(ok.request(), ok.check());
           case StartRequestCodec.Read.Invalid bad -> throw new IllegalArgumentException("invalid start request: "
