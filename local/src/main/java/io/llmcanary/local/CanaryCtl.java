@@ -3,6 +3,8 @@ package io.llmcanary.local;
 import io.llmcanary.local.cli.Args;
 import io.llmcanary.local.cli.Command;
 import io.llmcanary.local.cli.DemoCommand;
+import io.llmcanary.local.cli.InvokeCommand;
+import io.llmcanary.local.cli.ServeCommand;
 import io.llmcanary.local.cli.SimulateCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ public final class CanaryCtl {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
+    register(new ServeCommand());
+    register(new InvokeCommand());
   }
 
   private void register(Command c) {

@@ -1,6 +1,8 @@
 package io.llmcanary.local.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.llmcanary.codec.Json;
 import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.TimelineEvent;
@@ -11,11 +13,15 @@ import java.util.Map;
 /** JSON for --json output. NaN (no data) is written as null. */
 final class JsonOutput {
 
+  /** Keeps nulls: "no data" is part of the documented output shape, unlike in the config document. */
+  private static final ObjectWriter WRITER = Json.MAPPER.copy()
+      .setSerializationInclusion(JsonInclude.Include.ALWAYS).writerWithDefaultPrettyPrinter();
+
   private JsonOutput() {}
 
   static String write(Object o) {
     try {
-      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o);
+      return WRITER.writeValueAsString(o);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -199,7 +199,9 @@ public final class RolloutSimulation {
   private void event(List<TimelineEvent> timeline, Instant at, int check, RolloutState s, String kind, Outcome v,
       String text, String table) {
     if (keepTimeline || !"VERDICT".equals(kind)) {
-      timeline.add(new TimelineEvent(at, check, s.stageIndex(), s.canaryPercent(), kind, v, text, table));
+      // After promotion the canary is the new stable and serves everyone: show 100%, not "0% canary".
+      double percent = s.status() == io.llmcanary.core.rollout.RolloutStatus.PROMOTED ? 100.0 : s.canaryPercent();
+      timeline.add(new TimelineEvent(at, check, s.stageIndex(), percent, kind, v, text, table));
     }
   }
 

@@ -1,0 +1,253 @@
+package io.llmcanary.proxy;
+
+import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
+import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
+import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;
+import io.llmcanary.codec.RolloutConfigCodec;
+import io.llmcanary.core.chat.OfflineChatModel;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.feedback.FeedbackTokens;
+import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.proxy.ChatModels;
+import io.llmcanary.core.proxy.ChatService;
+import io.llmcanary.core.proxy.ConfigEvent;
+import io.llmcanary.core.proxy.FeedbackService;
+import io.llmcanary.core.proxy.ProxyKeys;
+import io.llmcanary.core.proxy.ProxySettings;
+import io.llmcanary.core.proxy.RequestLimits;
+import io.llmcanary.core.proxy.RequestValidator;
+import io.llmcanary.core.proxy.SnapshotConfigSource;
+import io.llmcanary.core.proxy.UserPseudonymizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilder;
+
+/**
+ * Builds the proxy once per container. {@link #fromEnvironment} is the Lambda wiring (AppConfig agent, Bedrock,
+ * an OpenAI-compatible endpoint when configured, stdout for logs and EMF); {@link #builder()} lets the local runner,
+ * tests and benchmarks put in their own config source, models and output.
+ *
+ * <p>Environment, all read once at init:
+ * <pre>
+ * APPCONFIG_APPLICATION, APPCONFIG_ENVIRONMENT, APPCONFIG_PROFILE  required: the rollout config profile
+ * APPCONFIG_AGENT_URL            default http://localhost:2772
+ * CANARY_CONFIG_TTL_SECONDS      how often the agent is asked, default 5
+ * CANARY_CONFIG_MAX_AGE_SECONDS  unconfirmed config older than this serves stable only, default 900
+ * CANARY_SECRET                  required, at least 32 bytes: signs feedback tokens, keys user pseudonyms
+ *                                (resolve it from Secrets Manager in the template, never put it in code)
+ * CANARY_SECRET_PREVIOUS         optional: still verifies feedback tokens during a rotation
+ * CANARY_FEEDBACK_TTL_HOURS      feedback accepted this long after the answer, default 168
+ * CANARY_MODEL_TIMEOUT_SECONDS   model call timeout (504 after it), default 25
+ * CANARY_METRICS_NAMESPACE       EMF namespace, default LlmCanary
+ * CANARY_APPLICATION             application recorded while no config was ever read, default "default"
+ * CANARY_FALLBACK_MODEL, CANARY_FALLBACK_PROVIDER, CANARY_FALLBACK_SYSTEM_PROMPT, CANARY_FALLBACK_MAX_TOKENS
+ *                                the stable version served before any config was read; unset: 503
+ * BEDROCK_ENDPOINT_URL           optional endpoint override; BEDROCK_MAX_ATTEMPTS default 2
+ * OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MAX_TOKENS_FIELD  the OpenAI-compatible provider, when used
+ * </pre>
+ */
+public final class ChatProxyWiring {
+
+  public static final String OFFLINE_ROLLOUT_RESOURCE = "/io/llmcanary/proxy/offline-rollout.json";
+
+  private ChatProxyWiring() {}
+
+  /** The rollout config with two offline versions that ships in the jar (local runs, priming, tests). */
+  public static RolloutConfig offlineRollout() {
+    try (InputStream in = ChatProxyWiring.class.getResourceAsStream(OFFLINE_ROLLOUT_RESOURCE)) {
+      return RolloutConfigCodec.parseOrThrow(new String(Objects.requireNonNull(in).readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ChatProxyApp fromEnvironment(Map<String, String> env) {
+    Duration modelTimeout = Duration.ofSeconds(num(env, "CANARY_MODEL_TIMEOUT_SECONDS", 25));
+    AppConfigAgentConfigSource.Settings agent = AppConfigAgentConfigSource.Settings
+        .of(required(env, "APPCONFIG_APPLICATION"), required(env, "APPCONFIG_ENVIRONMENT"),
+            required(env, "APPCONFIG_PROFILE"))
+        .withAgent(URI.create(env.getOrDefault("APPCONFIG_AGENT_URL", AppConfigAgentConfigSource.DEFAULT_AGENT.toString())))
+        .withTtl(Duration.ofSeconds(num(env, "CANARY_CONFIG_TTL_SECONDS", 5)));
+    Map<String, ChatModel> models = new HashMap<>();
+    models.put(OfflineChatModel.PROVIDER, new OfflineChatModel());
+    String region = env.get("AWS_REGION");
+    if (region != null && !region.isBlank()) {
+      models.put(BedrockConverseChatModel.PROVIDER, new BedrockConverseChatModel(
+          bedrockClient(region, env.get("BEDROCK_ENDPOINT_URL"), (int) num(env, "BEDROCK_MAX_ATTEMPTS", 2), modelTimeout)));
+    }
+    String openAi = env.get("OPENAI_BASE_URL");
+    if (openAi != null && !openAi.isBlank()) {
+      OpenAiCompatibleChatModel.Settings s = OpenAiCompatibleChatModel.Settings.of(openAi, env.get("OPENAI_API_KEY"));
+      if (env.get("OPENAI_MAX_TOKENS_FIELD") != null) {
+        s = new OpenAiCompatibleChatModel.Settings(s.baseUrl(), s.apiKey(), s.connectTimeout(), env.get("OPENAI_MAX_TOKENS_FIELD"));
+      }
+      models.put(OpenAiCompatibleChatModel.PROVIDER, new OpenAiCompatibleChatModel(s));
+    }
+    VersionSpec fallback = null;
+    if (env.get("CANARY_FALLBACK_MODEL") != null) {
+      fallback = new VersionSpec(env.get("CANARY_FALLBACK_MODEL"), env.get("CANARY_FALLBACK_PROVIDER"),
+          env.getOrDefault("CANARY_FALLBACK_SYSTEM_PROMPT", ""), List.of(), null,
+          (int) num(env, "CANARY_FALLBACK_MAX_TOKENS", 1024));
+    }
+    return builder()
+        .configSource(listener -> new AppConfigAgentConfigSource(agent, Clock.systemUTC(), listener))
+        .models(new ChatModels(models))
+        .secret(required(env, "CANARY_SECRET"), env.get("CANARY_SECRET_PREVIOUS"))
+        .feedbackTtl(Duration.ofHours(num(env, "CANARY_FEEDBACK_TTL_HOURS", 168)))
+        .namespace(env.get("CANARY_METRICS_NAMESPACE"))
+        .settings(new ProxySettings(modelTimeout, Duration.ofSeconds(num(env, "CANARY_CONFIG_MAX_AGE_SECONDS", 900)),
+            fallback, env.get("CANARY_APPLICATION"), 100_000))
+        .build();
+  }
+
+  static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout) {
+    BedrockRuntimeClientBuilder b = BedrockRuntimeClient.builder()
+        .region(Region.of(region))
+        // Works in a SnapStart-restored environment too, where credentials come from the container endpoint.
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .httpClient(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(timeout)
+            .build())
+        .overrideConfiguration(o -> o.apiCallTimeout(timeout).retryStrategy(r -> r.maxAttempts(Math.max(1, maxAttempts))));
+    if (endpoint != null && !endpoint.isBlank()) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    return b.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Assembles a {@link ChatProxyApp}; unset parts get the Lambda defaults (stdout, system clock). */
+  public static final class Builder {
+    private Function<ConfigEvent.Listener, SnapshotConfigSource> configSource;
+    private ChatModels models = new ChatModels(Map.of(OfflineChatModel.PROVIDER, new OfflineChatModel()));
+    private String secret;
+    private String previousSecret;
+    private Duration feedbackTtl = Duration.ofDays(7);
+    private String namespace = EmfEncoder.DEFAULT_NAMESPACE;
+    private ProxySettings settings = ProxySettings.defaults();
+    private RequestLimits limits = RequestLimits.defaults();
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoTime = System::nanoTime;
+    private Consumer<String> out = JsonLog.stdout();
+
+    /** A source built with the listener that logs and counts config events. */
+    public Builder configSource(Function<ConfigEvent.Listener, SnapshotConfigSource> factory) {
+      this.configSource = factory;
+      return this;
+    }
+
+    public Builder configSource(SnapshotConfigSource source) {
+      return configSource(listener -> source);
+    }
+
+    public Builder models(ChatModels m) {
+      this.models = m;
+      return this;
+    }
+
+    public Builder secret(String current, String previous) {
+      this.secret = current;
+      this.previousSecret = previous;
+      return this;
+    }
+
+    public Builder feedbackTtl(Duration ttl) {
+      this.feedbackTtl = ttl;
+      return this;
+    }
+
+    public Builder namespace(String ns) {
+      this.namespace = ns == null || ns.isBlank() ? EmfEncoder.DEFAULT_NAMESPACE : ns;
+      return this;
+    }
+
+    public Builder settings(ProxySettings s) {
+      this.settings = s;
+      return this;
+    }
+
+    public Builder limits(RequestLimits l) {
+      this.limits = l;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder nanoTime(LongSupplier n) {
+      this.nanoTime = n;
+      return this;
+    }
+
+    /** Where log and EMF lines go; the same stream, as in Lambda. */
+    public Builder output(Consumer<String> lines) {
+      this.out = lines;
+      return this;
+    }
+
+    public ChatProxyApp build() {
+      Objects.requireNonNull(configSource, "a config source is required");
+      if (secret == null) {
+        throw new IllegalStateException("CANARY_SECRET is not set: the proxy needs a secret of at least "
+            + ProxyKeys.MIN_SECRET_BYTES + " bytes to sign feedback tokens and pseudonymise user ids");
+      }
+      ProxyKeys keys = ProxyKeys.derive(secret, previousSecret);
+      JsonLog log = new JsonLog(out, clock);
+      EmfStdout emf = new EmfStdout(namespace, out);
+      String app = settings.defaultApplication() == null ? RolloutConfig.DEFAULT_APPLICATION : settings.defaultApplication();
+      SnapshotConfigSource source = configSource.apply(e -> {
+        log.config(e);
+        emf.configEvent(app, e, clock.millis());
+      });
+      FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), feedbackTtl, Duration.ofMinutes(5));
+      ChatService chat = new ChatService(source, models, emf, emf, tokens, new UserPseudonymizer(keys.pseudonymKey()),
+          settings, clock, nanoTime);
+      FeedbackService feedback = new FeedbackService(source, tokens, emf, settings, clock);
+      return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime);
+    }
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException("environment variable " + name + " is required");
+    }
+    return v;
+  }
+
+  private static long num(Map<String, String> env, String name, long dflt) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("environment variable " + name + " must be a whole number, got '" + v + "'", e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.llmcanary.core.proxy;
+
+import io.llmcanary.core.chat.ChatModelException;
+import io.llmcanary.core.chat.ChatRequest;
+import io.llmcanary.core.chat.ChatResult;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.Variant;
+import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.feedback.FeedbackToken;
+import io.llmcanary.core.feedback.FeedbackTokens;
+import io.llmcanary.core.metrics.RequestMetrics;
+import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.ports.MetricsSink;
+import io.llmcanary.core.quality.AnswerCheck;
+import io.llmcanary.core.quality.AnswerQuality;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * The request path of {@code POST /chat}, free of HTTP and AWS: route the user to a version, call that version's
+ * model, check the answer, record one metrics line for the version, sign a feedback token. Clock and timer are
+ * injected, so local runs, the simulator and tests drive it on their own time.
+ *
+ * <p>A model failure counts as an error of the version that failed. With {@code fallbackToStable} in the config,
+ * a failed canary request is retried once on stable; the retry is counted as a fallback, not as a stable request
+ * (see {@link ProxyCounters}), and its answer carries no feedback token, since it belongs to neither population.
+ */
+public final class ChatService {
+
+  private final SnapshotConfigSource config;
+  private final VersionRouter router;
+  private final ChatModels models;
+  private final MetricsSink metrics;
+  private final ProxyCounters counters;
+  private final FeedbackTokens tokens;
+  private final UserPseudonymizer pseudonyms;
+  private final ProxySettings settings;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+
+  public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
+      FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime) {
+    this.config = config;
+    this.router = new VersionRouter(settings.maxConfigAge(), settings.fallbackStable(), settings.defaultApplication());
+    this.models = models;
+    this.metrics = metrics;
+    this.counters = counters;
+    this.tokens = tokens;
+    this.pseudonyms = pseudonyms;
+    this.settings = settings;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+  }
+
+  public ChatOutcome chat(ChatApiRequest request, String requestId) {
+    Instant now = clock.instant();
+    String user = pseudonyms.pseudonym(request.userId());
+    Route route = router.route(config.snapshot(), request.userId(), now);
+    if (route instanceof Route.Unavailable u) {
+      ApiError error = new ApiError(503, "config_unavailable", "the service has no rollout config to serve with", null);
+      return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, null, null, null, null, null,
+          Double.NaN, null, null, false, "no_config", null, 503));
+    }
+    Route.Serve serve = (Route.Serve) route;
+    Attempt first = attempt(serve.spec(), request);
+    record(serve, serve.variant(), serve.spec(), first, request, requestId, now);
+    if (first.result != null) {
+      return answered(serve, serve.variant(), serve.spec(), first, requestId, user, now, false);
+    }
+    RolloutConfig c = serve.config();
+    if (serve.variant() == Variant.CANARY && c != null && c.fallbackToStable()) {
+      VersionSpec stable = c.version(Variant.STABLE).orElseThrow();
+      Attempt retry = attempt(stable, request);
+      counters.fallback(serve.application(), serve.rolloutId(), requestId, retry.result != null, now.toEpochMilli());
+      if (retry.result != null) {
+        return answered(serve, Variant.STABLE, stable, retry, requestId, user, now, true);
+      }
+    }
+    ApiError error = switch (first.failure) {
+      case TIMEOUT -> new ApiError(504, "model_timeout",
+          "the model did not answer within " + settings.modelTimeout().toSeconds() + " s", null);
+      case THROTTLED -> new ApiError(502, "model_throttled", "the model provider is throttling requests; retry later", null);
+      case ERROR -> new ApiError(502, "model_error", "the model call failed", null);
+    };
+    return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, serve.application(),
+        serve.rolloutId(), serve.variant(), serve.reason(), serve.spec().model(), first.latencyMs, null, null,
+        c != null && c.fallbackToStable() && serve.variant() == Variant.CANARY, kindName(first.failure), null,
+        error.status()));
+  }
+
+  private ChatOutcome.Answered answered(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a,
+      String requestId, String user, Instant now, boolean fallback) {
+    ChatResult r = a.result;
+    String token = serve.config() == null || fallback ? null
+        : tokens.sign(new FeedbackToken(requestId, serve.application(), serve.rolloutId(), variant, now.getEpochSecond()));
+    ChatAnswer answer = new ChatAnswer(r.text(), variant, requestId, token, r.inputTokens(), r.outputTokens(),
+        cost(serve.config(), spec, r), fallback);
+    return new ChatOutcome.Answered(answer, new RequestTrace("chat", requestId, user, serve.application(),
+        serve.rolloutId(), variant, serve.reason(), spec.model(), a.latencyMs, r.finishReason(), a.check.wireName(),
+        fallback, null, null, 200));
+  }
+
+  /** One metrics line for the version that was asked, whatever happened. */
+  private void record(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a, ChatApiRequest request,
+      String requestId, Instant now) {
+    RequestMetrics m;
+    if (a.result != null) {
+      ChatResult r = a.result;
+      m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
+          r.finishReason(), now.toEpochMilli(), false, a.latencyMs, r.inputTokens(), r.outputTokens(),
+          cost(serve.config(), spec, r), a.check.qualityScore());
+    } else {
+      m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
+          "error_" + kindName(a.failure), now.toEpochMilli(), true, a.latencyMs, 0, 0, 0.0, null);
+    }
+    metrics.record(m);
+  }
+
+  private Attempt attempt(VersionSpec spec, ChatApiRequest request) {
+    ChatModel model = models.forProvider(spec.provider()).orElse(null);
+    long start = nanoTime.getAsLong();
+    try {
+      if (model == null) {
+        throw new ChatModelException(ChatModelException.Kind.ERROR,
+            "provider '" + spec.provider() + "' is not set up in this function");
+      }
+      ChatResult r = model.complete(new ChatRequest(spec, request.messages(), request.jsonResponse(),
+          settings.modelTimeout()));
+      double ms = (nanoTime.getAsLong() - start) / 1e6;
+      return new Attempt(r, AnswerQuality.check(r, request.jsonResponse()), null, ms);
+    } catch (ChatModelException e) {
+      return new Attempt(null, null, e.kind(), (nanoTime.getAsLong() - start) / 1e6);
+    } catch (RuntimeException e) {
+      // An adapter bug (say, an unexpected response shape) is still a failure of that version's model path.
+      return new Attempt(null, null, ChatModelException.Kind.ERROR, (nanoTime.getAsLong() - start) / 1e6);
+    }
+  }
+
+  private static double cost(RolloutConfig config, VersionSpec spec, ChatResult r) {
+    if (config == null) {
+      return 0.0;
+    }
+    return config.price(spec.model()).map(p -> p.cost(r.inputTokens(), r.outputTokens())).orElse(0.0);
+  }
+
+  private static String kindName(ChatModelException.Kind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  private record Attempt(ChatResult result, AnswerCheck check, ChatModelException.Kind failure, double latencyMs) {}
+}
