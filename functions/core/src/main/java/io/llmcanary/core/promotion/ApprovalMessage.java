@@ -48,7 +48,7 @@ final class ApprovalMessage {
     b.append(way++).append(". Step Functions console: open the ApprovePromotion state machine")
         .append(link == null ? " (deployed with the stack)" : "\n   " + link)
         .append("\n   choose \"Start execution\" and give as input:\n   ")
-        .append(consoleInput(s, "approve", "gate passed, metrics reviewed")).append("\n   (\"decision\": \"reject\" to stop the rollout; the console records who started it)\n");
+        .append(consoleInput(s, "approve", "evidence reviewed")).append("\n   (\"decision\": \"reject\" to stop the rollout; the console records who started it)\n");
     b.append(way++).append(". CLI: ").append(ch.cli()).append(" approve ").append(id).append(" --reason \"...\"")
         .append("   or   ").append(ch.cli()).append(" reject ").append(id).append(" --reason \"...\"\n");
     String api = ch.apiBaseUrl() == null ? "https://<your API>" : ch.apiBaseUrl();

@@ -101,7 +101,12 @@ public final class InProcessWorkflow implements ApprovalGateway {
 
   /** Starts a rollout (see {@link Promotion#start}) and runs its workflow as far as it goes now. */
   public synchronized DecisionResult start(StartRequest request) {
-    DecisionResult r = promotion.start(request);
+    return start(request, null);
+  }
+
+  /** {@link #start(StartRequest)} with the schema check of this request's candidate (see {@link Promotion#start}). */
+  public synchronized DecisionResult start(StartRequest request, ConfigCheck check) {
+    DecisionResult r = promotion.start(request, check);
     if (r.applied()) {
       advance(r.application(), r.rolloutId());
     }
