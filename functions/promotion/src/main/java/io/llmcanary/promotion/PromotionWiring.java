@@ -3,9 +3,10 @@ package io.llmcanary.promotion;
 import io.llmcanary.aws.AwsClients;
 import io.llmcanary.aws.DynamoDbRolloutStore;
 import io.llmcanary.aws.SnsAlertPublisher;
+import io.llmcanary.aws.appconfig.AppConfigConfigPublisher;
+import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
 import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
 import io.llmcanary.aws.stepfunctions.StepFunctionsWorkflowStarter;
-import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.ports.ConfigPublisher;
 import io.llmcanary.core.ports.MetricsQuery;
@@ -14,9 +15,11 @@ import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.promotion.WorkflowStarter;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.services.appconfig.AppConfigClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -94,33 +97,36 @@ final class PromotionWiring {
     return new StepFunctionsWorkflowStarter(sfn, arn.trim(), executionSettings(env));
   }
 
-  /*
-   * The AppConfig publisher and the CloudWatch query are the health-check work's adapters
-   * (io.llmcanary.aws.appconfig.AppConfigConfigPublisher, io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery);
-   * until they are on main these two ports fail loudly when used, which the state machine reports.
-   */
+  /** The config's write path: stage changes with the planned strategy, rollbacks and rejections at once. */
   static ConfigPublisher configPublisher(AwsClients aws, Map<String, String> env) {
-    return new ConfigPublisher() {
-      @Override
-      public RolloutConfig currentConfig() {
-        throw notWired("AppConfigConfigPublisher");
-      }
-
-      @Override
-      public void publish(RolloutConfig config, Speed speed, String description) {
-        throw notWired("AppConfigConfigPublisher");
-      }
-    };
+    String immediate = required(env, "APPCONFIG_DEPLOYMENT_STRATEGY_ID");
+    String planned = env.getOrDefault("APPCONFIG_PLANNED_STRATEGY_ID", "").isBlank() ? immediate
+        : env.get("APPCONFIG_PLANNED_STRATEGY_ID").trim();
+    return new AppConfigConfigPublisher(aws.build(AppConfigClient.builder()), new AppConfigConfigPublisher.Target(
+        required(env, "APPCONFIG_APPLICATION_ID"), required(env, "APPCONFIG_ENVIRONMENT_ID"),
+        required(env, "APPCONFIG_PROFILE_ID"), planned, immediate));
   }
 
+  /** What the gate judges: everything since the stage began, from the EMF metrics in CloudWatch. */
   static MetricsQuery metricsQuery(AwsClients aws, Map<String, String> env) {
-    return (String application, String rolloutId, Instant from, Instant now) -> {
-      throw notWired("CloudWatchMetricsQuery");
-    };
+    return new CloudWatchMetricsQuery(aws.build(CloudWatchClient.builder()), env.get("CANARY_METRICS_NAMESPACE"),
+        Duration.ofMinutes(minutes(env, "CANARY_SERIES_PERIOD_MINUTES", 5)));
   }
 
-  private static IllegalStateException notWired(String adapter) {
-    return new IllegalStateException(adapter + " is not wired into the promotion function yet");
+  private static long minutes(Map<String, String> env, String name, long fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 1 || n > 60) {
+        throw new IllegalStateException(name + " must be 1..60 minutes, got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(name + " must be a whole number of minutes, got '" + v + "'", e);
+    }
   }
 
   private static String required(Map<String, String> env, String name) {
