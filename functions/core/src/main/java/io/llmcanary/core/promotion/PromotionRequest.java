@@ -2,26 +2,13 @@ package io.llmcanary.core.promotion;
 
 /**
  * The promotion function's actions, one record each, as the state machines send them (the {@code action} field
- * of the Lambda payload names the record; see {@link #action()}). Application defaults to "default".
+ * of the Lambda payload names the record, see {@link WorkflowRoutes.Action}). Application defaults to "default".
  */
 public sealed interface PromotionRequest {
 
   String application();
 
   String rolloutId();
-
-  /** The wire name of the action, e.g. {@code apply-stage}. */
-  default String action() {
-    return switch (this) {
-      case ApplyStage a -> "apply-stage";
-      case Gate g -> "gate";
-      case RequestApproval r -> "request-approval";
-      case Decide d -> "decide";
-      case Finalize f -> "finalize";
-      case ExpireApproval e -> "expire-approval";
-      case ReportFailure r -> "report-failure";
-    };
-  }
 
   /**
    * Put the rollout's current stage into effect: the canary percent of the stage in the config. After an
