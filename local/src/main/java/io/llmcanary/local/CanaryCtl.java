@@ -4,6 +4,7 @@ import io.llmcanary.local.cli.Args;
 import io.llmcanary.local.cli.Command;
 import io.llmcanary.local.cli.DecideCommand;
 import io.llmcanary.local.cli.DemoCommand;
+import io.llmcanary.local.cli.EvaluateCommand;
 import io.llmcanary.local.cli.HistoryCommand;
 import io.llmcanary.local.cli.InvokeCommand;
 import io.llmcanary.local.cli.ServeCommand;
@@ -25,6 +26,7 @@ public final class CanaryCtl {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
+    register(new EvaluateCommand());
     register(new ServeCommand());
     register(new InvokeCommand());
     // promotion workflow (issue 4), on the local state

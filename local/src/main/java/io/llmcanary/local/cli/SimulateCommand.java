@@ -127,15 +127,7 @@ public final class SimulateCommand implements Command {
           }
         });
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("policy", s.policy());
-      m.put("falseRollbackRate", JsonOutput.num(s.falseRollbackRate()));
-      m.put("detectionRate", JsonOutput.num(s.detectionRate()));
-      Map<String, Object> delay = new LinkedHashMap<>();
-      delay.put("median", JsonOutput.num(s.delayMedian()));
-      delay.put("p90", JsonOutput.num(s.delayP90()));
-      m.put("detectionDelayChecks", delay);
-      m.put("outcomes", s.outcomes());
+      Map<String, Object> m = summaryJson(s);
       if (single != null) {
         m.put("run", JsonOutput.result(single));
       }
@@ -175,6 +167,20 @@ public final class SimulateCommand implements Command {
       out.println("Delays are counted in 15-minute health checks from the start of the rollout.");
     }
     return OK;
+  }
+
+  /** A policy's figures in the documented JSON shape. */
+  static Map<String, Object> summaryJson(TrialSummary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy", s.policy());
+    m.put("falseRollbackRate", JsonOutput.num(s.falseRollbackRate()));
+    m.put("detectionRate", JsonOutput.num(s.detectionRate()));
+    Map<String, Object> delay = new LinkedHashMap<>();
+    delay.put("median", JsonOutput.num(s.delayMedian()));
+    delay.put("p90", JsonOutput.num(s.delayP90()));
+    m.put("detectionDelayChecks", delay);
+    m.put("outcomes", s.outcomes());
+    return m;
   }
 
   private static String rate(Object o) {
