@@ -9,7 +9,9 @@ import io.llmcanary.core.alerts.OperatorCommands;
 import io.llmcanary.core.health.HealthCheck;
 import io.llmcanary.core.health.HealthCheckSettings;
 import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
 import io.llmcanary.core.ports.ApprovalGateway;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -56,24 +58,9 @@ record HealthCheckWiring(HealthCheck healthCheck) {
     return new HealthCheckWiring(check);
   }
 
-  /**
-   * Step 4's port. The Step Functions adapter (StepFunctionsApprovalGateway, issue of the promotion workflow) is
-   * not on main yet: once it is, this becomes {@code new StepFunctionsApprovalGateway(aws.build(SfnClient.builder()))}
-   * plus the sfn dependency in this module's pom. Until then step 4 fails loudly and is retried, then given up
-   * after HealthCheckSettings.maxTaskAttempts runs; the rollout is ROLLED_BACK either way.
-   */
+  /** Step 4's port: fails the promotion workflow's waiting approval task (SendTaskFailure). */
   static ApprovalGateway approvalGateway(AwsClients aws) {
-    return new ApprovalGateway() {
-      @Override
-      public void approve(String taskToken, String outputJson) {
-        throw new UnsupportedOperationException("the health check never approves");
-      }
-
-      @Override
-      public void reject(String taskToken, String error, String cause) {
-        throw new IllegalStateException("no Step Functions approval gateway wired into the health check yet");
-      }
-    };
+    return new StepFunctionsApprovalGateway(aws.build(SfnClient.builder()));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -337,12 +337,9 @@ public final class HealthCheck {
     return store.replace(next, s.version()) ? next : null;
   }
 
-  /**
-   * ApprovalGateway.StaleTaskTokenException (added to the port by the promotion work) by name, so this compiles
-   * before that lands; replace with an instanceof once both are on main.
-   */
+  /** The waiting task is gone (timed out, already completed): nothing left to fail. */
   private static boolean isStaleToken(RuntimeException e) {
-    return e.getClass().getSimpleName().equals("StaleTaskTokenException");
+    return e instanceof ApprovalGateway.StaleTaskTokenException;
   }
 
   private static boolean owesWork(RolloutState s) {
