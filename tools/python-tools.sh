@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the build's Python tools (moto server, later cfn-lint, sam, checkov) into <repo>/.venv.
+# Installs the build's Python tools (moto server) into <repo>/.venv. The template tools (sam, cfn-lint, checkov)
+# conflict with this set and live in venvs of their own: tools/template-tools.sh.
 #
 # Idempotent and cheap when nothing changed: the venv records a hash of the pinned requirement files
 # (tools/requirements*.txt) and of the Python it was made with, and pip runs only when that hash differs.

@@ -2,10 +2,15 @@ package io.llmcanary.local;
 
 import io.llmcanary.local.cli.Args;
 import io.llmcanary.local.cli.Command;
+import io.llmcanary.local.cli.DecideCommand;
 import io.llmcanary.local.cli.DemoCommand;
+import io.llmcanary.local.cli.EvaluateCommand;
+import io.llmcanary.local.cli.HistoryCommand;
 import io.llmcanary.local.cli.InvokeCommand;
 import io.llmcanary.local.cli.ServeCommand;
 import io.llmcanary.local.cli.SimulateCommand;
+import io.llmcanary.local.cli.StartCommand;
+import io.llmcanary.local.cli.StatusCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +26,15 @@ public final class CanaryCtl {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
+    register(new EvaluateCommand());
     register(new ServeCommand());
     register(new InvokeCommand());
+    // promotion workflow (issue 4), on the local state
+    register(new StartCommand());
+    register(new DecideCommand("approve"));
+    register(new DecideCommand("reject"));
+    register(new StatusCommand());
+    register(new HistoryCommand());
   }
 
   private void register(Command c) {

@@ -46,18 +46,22 @@ public final class InvokeCommand implements Command {
         Example:
           ./canaryctl invoke chat-proxy events/chat-valid.json
         Exit codes: 0 invoked (whatever the HTTP status), 1 the event could not be read, 2 usage error.
-        """;
+        """ + "\n" + HealthCheckInvoke.HELP; // health-check (issue 8)
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
+    // health-check (issue 8): its own invoke target.
+    if (!argv.isEmpty() && argv.get(0).equals(HealthCheckInvoke.FUNCTION)) {
+      return new HealthCheckInvoke().run(argv, out, err);
+    }
     Args a = Args.parse(argv, Set.of("json"), Set.of("config", "feedback-token"));
     List<String> pos = a.positionals();
     if (pos.size() != 2) {
       throw new Args.UsageException("expected a function and an event file, e.g. invoke chat-proxy events/chat-valid.json");
     }
     if (!pos.get(0).equals("chat-proxy")) {
-      throw new Args.UsageException("unknown function '" + pos.get(0) + "'; invoke supports: chat-proxy");
+      throw new Args.UsageException("unknown function '" + pos.get(0) + "'; invoke supports: chat-proxy, health-check");
     }
     RolloutConfig config = LocalChatProxy.config(a.option("config", null), null);
     String event;

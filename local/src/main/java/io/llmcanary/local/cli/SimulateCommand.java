@@ -45,7 +45,8 @@ public final class SimulateCommand implements Command {
                                     [--report PATH] [--json]
 
         Scenarios (only the canary's named quantity changes):
-          aa, healthy   canary identical to stable: every rollback is a false rollback
+          aa            canary identical to stable: every rollback is a false rollback
+          healthy       canary a little better (quality +2%, cost -10%): should climb to 100%
           quality-5     canary quality 5% lower        quality-10  10% lower        quality-20  20% lower (0.68)
           errors-3x     canary error rate 3% vs 1%     latency-50  canary latency +50%
           cost-50       canary cost +50%               broken      canary fails half its requests
@@ -127,15 +128,7 @@ public final class SimulateCommand implements Command {
           }
         });
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("policy", s.policy());
-      m.put("falseRollbackRate", JsonOutput.num(s.falseRollbackRate()));
-      m.put("detectionRate", JsonOutput.num(s.detectionRate()));
-      Map<String, Object> delay = new LinkedHashMap<>();
-      delay.put("median", JsonOutput.num(s.delayMedian()));
-      delay.put("p90", JsonOutput.num(s.delayP90()));
-      m.put("detectionDelayChecks", delay);
-      m.put("outcomes", s.outcomes());
+      Map<String, Object> m = summaryJson(s);
       if (single != null) {
         m.put("run", JsonOutput.result(single));
       }
@@ -175,6 +168,20 @@ public final class SimulateCommand implements Command {
       out.println("Delays are counted in 15-minute health checks from the start of the rollout.");
     }
     return OK;
+  }
+
+  /** A policy's figures in the documented JSON shape. */
+  static Map<String, Object> summaryJson(TrialSummary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy", s.policy());
+    m.put("falseRollbackRate", JsonOutput.num(s.falseRollbackRate()));
+    m.put("detectionRate", JsonOutput.num(s.detectionRate()));
+    Map<String, Object> delay = new LinkedHashMap<>();
+    delay.put("median", JsonOutput.num(s.delayMedian()));
+    delay.put("p90", JsonOutput.num(s.delayP90()));
+    m.put("detectionDelayChecks", delay);
+    m.put("outcomes", s.outcomes());
+    return m;
   }
 
   private static String rate(Object o) {

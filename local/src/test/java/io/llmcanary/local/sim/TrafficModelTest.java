@@ -55,6 +55,8 @@ class TrafficModelTest {
     assertThat(Scenario.COST_50.canary(s).meanCost()).isCloseTo(s.meanCost() * 1.5, within(1e-12));
     assertThat(Scenario.LATENCY_50.canary(s).latencyMedianMs()).isEqualTo(1800);
     assertThat(Scenario.AA.canary(s)).isEqualTo(s);
+    assertThat(Scenario.HEALTHY.canary(s).quality()).isGreaterThan(s.quality());
+    assertThat(Scenario.HEALTHY.canary(s).meanCost()).isLessThan(s.meanCost());
   }
 
   @Test

@@ -35,7 +35,14 @@ sealed interface MetricEvidence
   /** Point estimate past the threshold on the harmful side: the practical half of a regression. */
   boolean pastThreshold(double ratio);
 
-  /** The statistical half of a rollback: credible evidence that canary is worse, at level alpha. */
+  /**
+   * The statistical half of a rollback, at level alpha: credible evidence that canary is worse than stable by at
+   * least a margin, i.e. past {@link #credibleRatio} (a third of the way from stable to the threshold). An
+   * identical canary then lies strictly inside the null, so false rollbacks of A/A canaries die out as data
+   * grows instead of using up alpha stage after stage. (Testing against the threshold itself would be cleaner
+   * and is too slow: at 5% traffic a 20% quality drop is ~3 standard errors from the 90% threshold after 12
+   * checks, below any anytime-valid bar; see docs/judge-design.md.)
+   */
   Check crediblyWorse(double rollbackRatio, double alpha);
 
   /** Credibly past the threshold on the harmful side, at level alpha. */
@@ -43,6 +50,18 @@ sealed interface MetricEvidence
 
   /** Credibly within the threshold (non-inferiority), at level alpha. */
   Check crediblyWithin(double ratio, double alpha);
+
+  /**
+   * Share of the way from stable (ratio 1) to the rollback threshold that a rollback must credibly pass. Tuned on
+   * the Monte Carlo rollouts: 1/4 rolls back 13% of canaries 5% worse in quality (inside the threshold), 1/2
+   * misses the 24-check target for tripled errors; 1/3 does neither.
+   */
+  double CREDIBILITY_MARGIN = 1.0 / 3;
+
+  /** The ratio a rollback must credibly pass: e.g. 0.967 for a 0.90 quality threshold, 1.33 for 2x errors. */
+  static double credibleRatio(double rollbackRatio) {
+    return 1 + CREDIBILITY_MARGIN * (rollbackRatio - 1);
+  }
 
   /** The outcome of one credibility question, with the statistic that decided it. */
   record Check(boolean holds, String detail) {}
@@ -71,6 +90,10 @@ sealed interface MetricEvidence
     return Optional.empty();
   }
 
+  static String times(double ratio) {
+    return String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+
   static String pct(double v) {
     return String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
@@ -81,16 +104,25 @@ sealed interface MetricEvidence
   }
 
   static String describe(MixtureTest t, String what) {
-    return String.format(Locale.ROOT, "%s: mixture-SPRT z=%.2f, anytime critical ±%.2f at %s", what, t.z(),
-        t.criticalZ(), confidence(t.alpha()));
+    return String.format(Locale.ROOT, "%s: mixture-SPRT z=%s, anytime critical ±%s at %s", what, num(t.z()),
+        num(t.criticalZ()), confidence(t.alpha()));
+  }
+
+  /** A raw input value for a message: "missing" rather than NaN. */
+  static String shown(double v) {
+    return Double.isNaN(v) ? "missing" : String.valueOf(v);
+  }
+
+  static String num(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "n/a";
   }
 
   // ------------------------------------------------------------------------------------------------------------
 
   /**
    * Mean quality, each observation in [0, 1]. Variance under the null from Bhatia–Davis: a [0, 1] variable with
-   * mean μ has variance at most μ(1 − μ), which needs only sums and counts. Stable's mean is smoothed (+½/+1) so a
-   * stable of all-perfect ratings still has a positive variance bound.
+   * mean μ has variance at most μ(1 − μ), which needs only sums and counts (exact for thumbs up/down ratings, the
+   * worst case).
    */
   record Quality(VersionStats s, VersionStats c, long minSamples) implements MetricEvidence {
 
@@ -108,8 +140,8 @@ sealed interface MetricEvidence
       }
       for (VersionStats v : List.of(s, c)) {
         if (!(v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount())) {
-          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum " + v.qualitySum()
-              + " over " + v.qualityCount() + " ratings");
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum (" + shown(v.qualitySum())
+              + " over " + v.qualityCount() + " ratings)");
         }
       }
       if (c.qualityCount() < minSamples || s.qualityCount() < minSamples) {
@@ -127,30 +159,40 @@ sealed interface MetricEvidence
 
     @Override
     public Check crediblyWorse(double rollbackRatio, double alpha) {
-      MixtureTest t = test(1.0, rollbackRatio, alpha);
-      return new Check(t.crediblyPositive(), describe(t, "canary below stable"));
+      double r = credibleRatio(rollbackRatio);
+      MixtureTest t = test(r, Math.abs(rollbackRatio - r), alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary below " + pct(r) + " of stable"));
     }
 
     @Override
     public Check crediblyPast(double ratio, double alpha) {
-      MixtureTest t = test(ratio, ratio, alpha);
+      MixtureTest t = test(ratio, Math.abs(1 - ratio), alpha);
       return new Check(t.crediblyPositive(), describe(t, "canary below " + pct(ratio) + " of stable"));
     }
 
     @Override
     public Check crediblyWithin(double ratio, double alpha) {
-      MixtureTest t = test(ratio, ratio, alpha);
+      MixtureTest t = test(ratio, Math.abs(1 - ratio), alpha);
       return new Check(t.crediblyNegative(), describe(t, "canary at least " + pct(ratio) + " of stable"));
     }
 
-    /** H₀ boundary: canary mean = ratio × stable mean; estimate oriented so positive is worse. */
-    private MixtureTest test(double ratio, double thresholdRatio, double alpha) {
-      double qs = (s.qualitySum() + 0.5) / (s.qualityCount() + 1.0);
-      double mu0 = Math.min(ratio * qs, 1.0);
-      double v0 = mu0 * (1 - mu0) / c.qualityCount() + ratio * ratio * qs * (1 - qs) / s.qualityCount();
+    /**
+     * H₀ boundary: canary mean = ratio × stable mean; estimate oriented so positive is worse. The variance is the
+     * Bhatia–Davis bound at the null's means, taken with stable's mean moved one standard error towards ½ (so a
+     * lucky stable sample does not shrink it) and never from the canary's own sums: the test stays monotone.
+     */
+    private MixtureTest test(double ratio, double effectRatio, double alpha) {
+      double qs = towardsHalf(stable(), Math.sqrt(0.25 / s.qualityCount()));
+      double mu0 = towardsHalf(Math.min(ratio * stable(), 1.0), Math.sqrt(0.25 / s.qualityCount()));
+      double v0 = Math.max(mu0 * (1 - mu0), 1e-6) / c.qualityCount()
+          + ratio * ratio * Math.max(qs * (1 - qs), 1e-6) / s.qualityCount();
       double estimate = ratio * stable() - canary();
-      double tau = Math.max(Math.abs(1 - thresholdRatio), 0.01) * qs;
+      double tau = Math.max(Math.max(effectRatio, 0.01) * stable(), 1e-3);
       return MixtureTest.of(estimate, v0, tau, alpha);
+    }
+
+    private static double towardsHalf(double mean, double step) {
+      return mean < 0.5 ? Math.min(mean + step, 0.5) : Math.max(mean - step, 0.5);
     }
   }
 
@@ -164,7 +206,13 @@ sealed interface MetricEvidence
   record ErrorRate(VersionStats s, VersionStats c, long minRequests, double floor) implements MetricEvidence {
 
     private static final double[] ABOVE = {1.25, 1.5, 2, 3, 5, 10, 25};
-    private static final double[] BELOW = {0.8, 0.6, 0.4, 0.2, 0.05};
+    private static final double[] ROLLBACK_ALTERNATIVES = {1, 1.5, 2.25, 3.375, 5.0625, 7.59375};
+    /** More weight near the threshold, where evidence accrues slowly; large ratios gather it fast anyway. */
+    private static final double[] ROLLBACK_WEIGHTS = {0.3, 0.3, 0.15, 0.1, 0.1, 0.05};
+    /** Multipliers of the null ratio for non-inferiority; 2/3 of the 1.5x gate is "as good as stable". */
+    private static final double[] BELOW = {2.0 / 3, 0.5, 1.0 / 3};
+    /** Share of a within-test's alpha for the ratio SPRT; the rest for the absolute-floor test. */
+    private static final double RATIO_SHARE = 0.75;
 
     @Override public String metric() { return "error_rate"; }
     @Override public double stable() { return s.errorRate(); }
@@ -182,10 +230,18 @@ sealed interface MetricEvidence
       return canary() > Math.max(ratio * stable(), stable() + floor);
     }
 
+    /**
+     * Where the errors fell only; the absolute floor is the practical half's business. The alternatives start at the
+     * rollback threshold (a rollback also needs the point estimate past it, so smaller ratios are of no use) and
+     * rise geometrically by 1.5 to 7.6x the threshold, weighted towards the threshold.
+     */
     @Override
     public Check crediblyWorse(double rollbackRatio, double alpha) {
-      double log = sprt(1.0, ABOVE);
-      return new Check(log >= -Math.log(alpha), sprtDetail("canary error rate above stable", log, alpha));
+      double r = credibleRatio(rollbackRatio);
+      double share = (double) c.requests() / ((double) c.requests() + s.requests());
+      double log = EventShareSprt.logEvidence(c.errors(), c.errors() + s.errors(), share, r,
+          scaled(Math.max(rollbackRatio, r * 1.01), ROLLBACK_ALTERNATIVES), ROLLBACK_WEIGHTS);
+      return new Check(log >= -Math.log(alpha), sprtDetail("canary above " + times(r) + " stable", log, alpha));
     }
 
     /** Past max(ratio × stable, stable + floor) means past both: an intersection-union test, each at alpha. */
@@ -194,17 +250,18 @@ sealed interface MetricEvidence
       double log = sprt(ratio, scaled(ratio, ABOVE));
       MixtureTest floorTest = floorTest(alpha);
       boolean holds = log >= -Math.log(alpha) && floorTest.crediblyPositive();
-      return new Check(holds, sprtDetail("canary above " + ratio + "x stable", log, alpha) + "; "
+      return new Check(holds, sprtDetail("canary above " + times(ratio) + " stable", log, alpha) + "; "
           + describe(floorTest, "canary above stable + " + pct(floor)));
     }
 
-    /** Within max(ratio × stable, stable + floor) needs only one of the two: alpha split between them. */
+    /** Within max(ratio × stable, stable + floor) needs only one of the two: alpha split between them (union bound). */
     @Override
     public Check crediblyWithin(double ratio, double alpha) {
       double log = sprt(ratio, scaled(ratio, BELOW));
-      MixtureTest floorTest = floorTest(alpha / 2);
-      boolean holds = log >= -Math.log(alpha / 2) || floorTest.crediblyNegative();
-      return new Check(holds, sprtDetail("canary below " + ratio + "x stable", log, alpha / 2) + "; "
+      double ratioAlpha = alpha * RATIO_SHARE;
+      MixtureTest floorTest = floorTest(alpha - ratioAlpha);
+      boolean holds = log >= -Math.log(ratioAlpha) || floorTest.crediblyNegative();
+      return new Check(holds, sprtDetail("canary below " + times(ratio) + " stable", log, ratioAlpha) + "; "
           + describe(floorTest, "canary below stable + " + pct(floor)));
     }
 
@@ -255,7 +312,7 @@ sealed interface MetricEvidence
       }
       for (VersionStats v : List.of(s, c)) {
         if (!(v.costSum() >= 0) || !Double.isFinite(v.costSum())) {
-          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum " + v.costSum());
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum (" + shown(v.costSum()) + ")");
         }
       }
       Optional<String> few = requestShortfall(s, c, minRequests);
@@ -282,8 +339,9 @@ sealed interface MetricEvidence
       if (bothFree()) {
         return new Check(false, "both versions cost nothing");
       }
-      MixtureTest t = test(1.0, rollbackRatio, alpha);
-      return new Check(t.crediblyPositive(), describe(t, "canary above stable") + cvNote());
+      double r = credibleRatio(rollbackRatio);
+      MixtureTest t = test(r, Math.abs(rollbackRatio - r), alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary above " + pct(r) + " of stable") + cvNote());
     }
 
     @Override
@@ -291,7 +349,7 @@ sealed interface MetricEvidence
       if (bothFree()) {
         return new Check(false, "both versions cost nothing");
       }
-      MixtureTest t = test(ratio, ratio, alpha);
+      MixtureTest t = test(ratio, Math.abs(ratio - 1), alpha);
       return new Check(t.crediblyPositive(), describe(t, "canary above " + pct(ratio) + " of stable") + cvNote());
     }
 
@@ -300,15 +358,17 @@ sealed interface MetricEvidence
       if (bothFree()) {
         return new Check(true, "both versions cost nothing");
       }
-      MixtureTest t = test(ratio, ratio, alpha);
+      MixtureTest t = test(ratio, Math.abs(ratio - 1), alpha);
       return new Check(t.crediblyNegative(), describe(t, "canary within " + pct(ratio) + " of stable") + cvNote());
     }
 
-    private MixtureTest test(double ratio, double thresholdRatio, double alpha) {
+    /** Like quality's: variance at the null's means, stable's moved up one standard error, never the canary's. */
+    private MixtureTest test(double ratio, double effectRatio, double alpha) {
       double ms = stable();
-      double mu0 = ratio * ms;
-      double v0 = cvBound * cvBound * (mu0 * mu0 / c.requests() + ratio * ratio * ms * ms / s.requests());
-      double tau = Math.max(Math.abs(thresholdRatio - 1), 0.01) * ms;
+      double conservative = ms * (1 + cvBound / Math.sqrt(s.requests()));
+      double mu0 = ratio * conservative;
+      double v0 = cvBound * cvBound * (mu0 * mu0 / c.requests() + ratio * ratio * conservative * conservative / s.requests());
+      double tau = Math.max(effectRatio, 0.01) * ms;
       return MixtureTest.of(canary() - ratio * ms, v0, tau, alpha);
     }
 
@@ -326,38 +386,61 @@ sealed interface MetricEvidence
    * biased low and noisier, so at a small canary share the series test loses power (never validity in the
    * direction of false rollbacks); the window p95, over all requests, is the practical check.
    */
-  record Latency(VersionStats s, VersionStats c, long minRequests, int minPeriods) implements MetricEvidence {
+  final class Latency implements MetricEvidence {
 
     /** τ on the θ scale: a shift that makes canary's period p95 exceed the reference in ~3 of 4 periods. */
     private static final double TAU = 0.25;
 
+    private final VersionStats s;
+    private final VersionStats c;
+    private final long minRequests;
+    private final int minPeriods;
+    /** Sorted per-period p95s, or null when a value is invalid (null, NaN, negative, infinite). */
+    private final double[] stableSeries;
+    private final double[] canarySeries;
+    private final double stableP95;
+    private final double canaryP95;
+
+    Latency(VersionStats s, VersionStats c, long minRequests, int minPeriods) {
+      this.s = s;
+      this.c = c;
+      this.minRequests = minRequests;
+      this.minPeriods = minPeriods;
+      this.stableSeries = sortedSeries(s);
+      this.canarySeries = sortedSeries(c);
+      this.stableP95 = p95(s, stableSeries);
+      this.canaryP95 = p95(c, canarySeries);
+    }
+
     @Override public String metric() { return "p95_latency"; }
-    @Override public double stable() { return p95(s); }
-    @Override public double canary() { return p95(c); }
+    @Override public double stable() { return stableP95; }
+    @Override public double canary() { return canaryP95; }
     @Override public long stableSamples() { return s.requests(); }
     @Override public long canarySamples() { return c.requests(); }
 
-    private static double p95(VersionStats v) {
-      if (v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms())) {
-        return v.latencyP95Ms();
-      }
-      if (v.latencyP95Series().isEmpty()) {
-        return Double.NaN;
-      }
-      double[] x = series(v);
-      Arrays.sort(x);
-      int n = x.length;
-      return n % 2 == 1 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-    }
-
-    private static double[] series(VersionStats v) {
+    private static double[] sortedSeries(VersionStats v) {
       List<Double> l = v.latencyP95Series();
       double[] x = new double[l.size()];
       for (int i = 0; i < x.length; i++) {
         Double d = l.get(i);
-        x[i] = d == null ? Double.NaN : d;
+        if (d == null || !(d >= 0) || d == Double.POSITIVE_INFINITY) {
+          return null;
+        }
+        x[i] = d;
       }
+      Arrays.sort(x);
       return x;
+    }
+
+    private static double p95(VersionStats v, double[] sorted) {
+      if (v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms())) {
+        return v.latencyP95Ms();
+      }
+      if (sorted == null || sorted.length == 0) {
+        return Double.NaN;
+      }
+      int n = sorted.length;
+      return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     @Override
@@ -369,20 +452,18 @@ sealed interface MetricEvidence
       for (VersionStats v : List.of(s, c)) {
         String who = v == s ? "stable" : "canary";
         if (!Double.isNaN(v.latencyP95Ms()) && !(v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms()))) {
-          return Optional.of("invalid " + who + " p95 " + v.latencyP95Ms());
+          return Optional.of("invalid " + who + " p95 (" + shown(v.latencyP95Ms()) + ")");
         }
-        for (Double d : v.latencyP95Series()) {
-          if (d == null || !(d >= 0) || !Double.isFinite(d)) {
-            return Optional.of("invalid value in the " + who + " p95 series: " + d);
-          }
+        if ((v == s ? stableSeries : canarySeries) == null) {
+          return Optional.of("invalid value in the " + who + " p95 series");
         }
       }
       Optional<String> few = requestShortfall(s, c, minRequests);
       if (few.isPresent()) {
         return few;
       }
-      int m = c.latencyP95Series().size();
-      int n = s.latencyP95Series().size();
+      int m = canarySeries.length;
+      int n = stableSeries.length;
       if (m < minPeriods || n < minPeriods) {
         return Optional.of(String.format(Locale.ROOT, "%d %s p95 periods (minimum %d)",
             Math.min(m, n), m < minPeriods ? "canary" : "stable", minPeriods));
@@ -414,15 +495,15 @@ sealed interface MetricEvidence
     }
 
     private Ranked ranked(double ratio, double alpha) {
-      MannWhitney mw = MannWhitney.of(series(c), series(s), ratio);
+      MannWhitney mw = MannWhitney.ofSorted(canarySeries, stableSeries, ratio);
       return new Ranked(mw, MixtureTest.of(mw.theta() - 0.5, mw.nullVariance(), TAU, alpha));
     }
 
     private record Ranked(MannWhitney mw, MixtureTest test) {
       String detail(double ratio) {
         return String.format(Locale.ROOT,
-            "Mann-Whitney on %d vs %d period p95s: P(canary > %.2fx stable) = %.3f, mixture z=%.2f, anytime critical ±%.2f at %s",
-            mw.m(), mw.n(), ratio, mw.theta(), test.z(), test.criticalZ(), confidence(test.alpha()));
+            "Mann-Whitney on %d vs %d period p95s: P(canary > %.2fx stable) = %.3f, mixture z=%s, anytime critical ±%s at %s",
+            mw.m(), mw.n(), ratio, mw.theta(), num(test.z()), num(test.criticalZ()), confidence(test.alpha()));
       }
     }
   }

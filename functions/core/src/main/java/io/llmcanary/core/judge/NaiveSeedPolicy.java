@@ -77,7 +77,7 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
       boolean fails) {
     if (Double.isNaN(stable) || Double.isNaN(canary)) {
       return new MetricRow(metric, stable, canary, Double.NaN, threshold, Outcome.INCONCLUSIVE, ns, nc,
-          "no value in the last hour (the seed would compare NaN: no action)");
+          "no value in the last hour (the seed's comparison would be false: no action)");
     }
     return new MetricRow(metric, stable, canary, MetricRow.diffPercent(stable, canary), threshold,
         fails ? Outcome.REGRESSION : Outcome.HEALTHY, ns, nc, "seed rule: last-hour point estimates, no test");

@@ -18,13 +18,15 @@ import java.util.Optional;
  *
  * <h2>Rollback check (every 15 minutes)</h2>
  * A metric regresses when its point estimate is past the rollback threshold (practically large) <em>and</em>
- * there is anytime-valid evidence that canary is worse (statistically credible), on the stage window or on the
- * last hour. Quality and cost: one-sided normal-mixture SPRT on canary − stable (Robbins; Howard et al. 2021),
+ * there is anytime-valid evidence that canary is worse than stable by at least a third of the way to that
+ * threshold (statistically credible; {@link MetricEvidence#credibleRatio}), on the stage window or on the last
+ * hour. Quality and cost: one-sided normal-mixture SPRT on canary − r × stable (Robbins; Howard et al. 2021),
  * variance under H₀ from Bhatia–Davis (quality) or a bounded coefficient of variation (cost). Error rate: a
  * mixture SPRT on which version the errors fell in (exact counts, no variance, no division by stable's rate).
  * p95 latency: Mann–Whitney of canary's per-period p95s against threshold × stable's, on the same mixture
- * boundary. A hard ceiling on canary's error rate rolls back at once. A metric is HEALTHY only when it is
- * credibly within its rollback threshold on the stage window and the last hour has data.
+ * boundary. A hard ceiling on canary's error rate rolls back at once (unless stable is failing just as much: a
+ * shared outage). A metric is HEALTHY only when it is credibly within its rollback threshold on the stage window
+ * and the last hour has data.
  *
  * <h2>Promotion gate (end of stage)</h2>
  * HEALTHY when every metric is credibly within its gate threshold (non-inferiority, same machinery), REGRESSION

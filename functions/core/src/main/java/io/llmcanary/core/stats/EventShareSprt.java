@@ -36,8 +36,22 @@ public final class EventShareSprt {
    */
   public static double logEvidence(long canaryEvents, long totalEvents, double canaryShare, double nullRatio,
       double[] alternatives) {
-    if (totalEvents <= 0) {
-      return 0.0;
+    double[] w = new double[alternatives.length];
+    java.util.Arrays.fill(w, 1.0 / alternatives.length);
+    return logEvidence(canaryEvents, totalEvents, canaryShare, nullRatio, alternatives, w);
+  }
+
+  /**
+   * As {@link #logEvidence(long, long, double, double, double[])}, with mixture weights (summing to at most 1:
+   * a sub-probability mixture of supermartingales is still one).
+   */
+  public static double logEvidence(long canaryEvents, long totalEvents, double canaryShare, double nullRatio,
+      double[] alternatives, double[] weights) {
+    if (weights.length != alternatives.length) {
+      throw new IllegalArgumentException("one weight per alternative");
+    }
+    if (totalEvents <= 0 || canaryEvents < 0 || canaryEvents > totalEvents || !(canaryShare > 0 && canaryShare < 1)) {
+      return 0.0; // nothing to weigh (or a split so lopsided that doubles cannot tell it from 0 or 1)
     }
     double t0 = canaryProbability(nullRatio, canaryShare);
     long k = canaryEvents;
@@ -46,13 +60,14 @@ public final class EventShareSprt {
     double[] logs = new double[alternatives.length];
     for (int i = 0; i < alternatives.length; i++) {
       double t = canaryProbability(alternatives[i], canaryShare);
-      logs[i] = k * Math.log(t / t0) + rest * Math.log1p(-t) - rest * Math.log1p(-t0);
+      logs[i] = Math.log(weights[i]) + k * Math.log(t / t0) + rest * Math.log1p(-t) - rest * Math.log1p(-t0);
       max = Math.max(max, logs[i]);
     }
     double sum = 0;
     for (double l : logs) {
       sum += Math.exp(l - max);
     }
-    return max + Math.log(sum / alternatives.length);
+    double result = max + Math.log(sum);
+    return Double.isNaN(result) ? 0.0 : result;
   }
 }

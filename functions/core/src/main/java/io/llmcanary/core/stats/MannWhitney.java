@@ -20,16 +20,25 @@ public record MannWhitney(double theta, double nullVariance, int m, int n) {
 
   /** Compares {@code x} with {@code scale} × {@code y}; both non-empty. O((m + n) log(m + n)). */
   public static MannWhitney of(double[] x, double[] y, double scale) {
-    if (x.length == 0 || y.length == 0) {
-      throw new IllegalArgumentException("both samples must be non-empty");
-    }
     double[] xs = x.clone();
-    double[] ys = new double[y.length];
-    for (int j = 0; j < y.length; j++) {
-      ys[j] = scale * y[j];
-    }
+    double[] ys = y.clone();
     Arrays.sort(xs);
     Arrays.sort(ys);
+    return ofSorted(xs, ys, scale);
+  }
+
+  /** As {@link #of}, for samples already sorted ascending (and scale > 0); O(m + n). */
+  public static MannWhitney ofSorted(double[] xs, double[] ySorted, double scale) {
+    if (xs.length == 0 || ySorted.length == 0) {
+      throw new IllegalArgumentException("both samples must be non-empty");
+    }
+    if (!(scale > 0)) {
+      throw new IllegalArgumentException("scale must be positive, got " + scale);
+    }
+    double[] ys = new double[ySorted.length];
+    for (int j = 0; j < ys.length; j++) {
+      ys[j] = scale * ySorted[j];
+    }
     // For each x (ascending), count the ys strictly below it and those equal to it with two moving pointers.
     double wins = 0;
     int below = 0;

@@ -37,20 +37,35 @@ public final class NormalMixture {
    * (practically) no information yet.
    */
   public static double criticalZ(double u, double alpha) {
-    if (!(u > 1e-12) || !(alpha > 0 && alpha < 1)) {
+    if (!(u > 1e-12) || !(alpha > 0 && alpha < 1) || u == Double.POSITIVE_INFINITY) {
       return Double.POSITIVE_INFINITY;
     }
     double target = -Math.log(alpha);
     double a = u / (1.0 + u);
-    // At z = hi, log M >= -log(1+u)/2 + z²a/2 >= target (the Φ factor is at least 1/2, cancelling the 2).
-    double lo = 0;
+    double sqrtA = Math.sqrt(a);
+    // log M is increasing in z >= 0. Ignoring the Φ factor (<= 1) gives a lower bound for the root in closed
+    // form; replacing it by its minimum ½ gives an upper bound. Newton from the lower one, kept in the bracket.
+    double lo = Math.sqrt(2.0 * Math.max(0, target - LN2 + 0.5 * Math.log1p(u)) / a);
     double hi = Math.sqrt(2.0 * (target + 0.5 * Math.log1p(u)) / a) + 1e-9;
-    for (int i = 0; i < 200 && hi - lo > 1e-10 * Math.max(1.0, hi); i++) {
-      double mid = 0.5 * (lo + hi);
-      if (logMartingale(mid, u) >= target) {
-        hi = mid;
+    double z = lo;
+    for (int i = 0; i < 100; i++) {
+      double f = logMartingale(z, u) - target;
+      if (Math.abs(f) < 1e-10) {
+        return z;
+      }
+      if (f > 0) {
+        hi = z;
       } else {
-        lo = mid;
+        lo = z;
+      }
+      double x = z * sqrtA;
+      // d/dz log Φ(x) = √a φ(x)/Φ(x); φ/Φ via logs so it stays finite in the tail.
+      double mills = Math.exp(-0.5 * x * x - 0.5 * Math.log(2 * Math.PI) - Normal.logCdf(x));
+      double slope = z * a + sqrtA * mills;
+      double next = z - f / slope;
+      z = next > lo && next < hi && Double.isFinite(next) ? next : 0.5 * (lo + hi);
+      if (hi - lo < 1e-12 * Math.max(1.0, hi)) {
+        return hi;
       }
     }
     return hi;

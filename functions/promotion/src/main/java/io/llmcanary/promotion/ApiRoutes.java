@@ -1,0 +1,198 @@
+package io.llmcanary.promotion;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmcanary.codec.Json;
+import io.llmcanary.codec.StartRequestCodec;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.promotion.DecisionResult;
+import io.llmcanary.core.promotion.Promotion;
+import io.llmcanary.core.promotion.PromotionRequest.Decide;
+import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.RolloutState;
+import io.llmcanary.core.rollout.RolloutStateMachine;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rollout routes of the HTTP API (payload format 2.0), behind IAM or JWT auth (DESIGN.md §9):
+ *
+ * <pre>
+ * POST /rollouts                          start a rollout; body: the canary version, or {"canary", "pricing", "stages", "rolloutId"}
+ * GET  /rollouts/{rolloutId}              the rollout's state and audit trail
+ * POST /rollouts/{rolloutId}/approve      approve the waiting stage; body {"reason": "..."} (optional)
+ * POST /rollouts/{rolloutId}/reject       reject it: the rollout ends, canary 0%
+ * </pre>
+ *
+ * The caller (an IAM principal, or a JWT subject) is the actor of the audit trail; a request without one is
+ * refused, whatever the API's configuration. {@code ?application=} selects another application than "default".
+ */
+final class ApiRoutes {
+
+  private static final int MAX_BODY = 256 * 1024;
+  private final Promotion promotion;
+
+  ApiRoutes(Promotion promotion) {
+    this.promotion = promotion;
+  }
+
+  static boolean isHttpEvent(JsonNode n) {
+    return n.has("requestContext") && n.path("requestContext").has("http");
+  }
+
+  /** The API Gateway response object for an HTTP event. */
+  Map<String, Object> handle(JsonNode event) {
+    String method = event.path("requestContext").path("http").path("method").asText("");
+    String path = event.path("rawPath").asText(event.path("requestContext").path("http").path("path").asText(""));
+    String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+    String application = event.path("queryStringParameters").path("application").asText(RolloutConfig.DEFAULT_APPLICATION);
+    Optional<String> actor = actor(event.path("requestContext").path("authorizer"));
+    try {
+      if (parts.length == 0 || !parts[0].equals("rollouts")) {
+        return error(404, "not_found", "no route " + method + " " + path + "; the rollout routes are under /rollouts");
+      }
+      if (actor.isEmpty()) {
+        return error(401, "unauthenticated", "the rollout routes need an authenticated caller (IAM or JWT)");
+      }
+      JsonNode body = body(event);
+      if (parts.length == 1 && method.equals("POST")) {
+        return start(body, application, actor.get());
+      }
+      if (parts.length == 2 && method.equals("GET")) {
+        return status(application, parts[1]);
+      }
+      if (parts.length == 3 && method.equals("POST") && (parts[2].equals("approve") || parts[2].equals("reject"))) {
+        String reason = body.path("reason").isTextual() ? body.path("reason").asText() : null;
+        String app = body.path("application").isTextual() ? body.path("application").asText() : application;
+        DecisionResult r = promotion.decide(new Decide(app, parts[1], parts[2], actor.get(), reason));
+        return respond(r.applied() ? 200 : r.status().isEmpty() ? 404 : 409, r);
+      }
+      return error(404, "not_found", "no route " + method + " " + path);
+    } catch (BadRequest e) {
+      return error(400, "bad_request", e.getMessage());
+    } catch (RuntimeException e) {
+      return error(500, "internal", "the promotion function failed; see its log for request "
+          + event.path("requestContext").path("requestId").asText("?"));
+    }
+  }
+
+  private Map<String, Object> start(JsonNode body, String application, String actor) {
+    StartRequestCodec.Read read = StartRequestCodec.read(body, null, application, actor, null);
+    return switch (read) {
+      case StartRequestCodec.Read.Invalid bad -> error(400, "invalid_version", bad.summary());
+      case StartRequestCodec.Read.Ok ok -> {
+        if (ok.request().rolloutId() == null) {
+          yield error(400, "bad_request", "give the new rollout's id as \"rolloutId\" in an envelope:"
+              + " {\"rolloutId\": \"...\", \"canary\": {...}}");
+        }
+        DecisionResult r = promotion.start(ok.request(), ok.check());
+        yield respond(r.applied() ? 201 : r.message().contains("not valid") ? 400 : 409, r);
+      }
+    };
+  }
+
+  private Map<String, Object> status(String application, String rolloutId) {
+    Optional<RolloutState> s = promotion.ports().store().get(application, rolloutId);
+    if (s.isEmpty()) {
+      return error(404, "not_found", "no rollout " + rolloutId + " in application " + application);
+    }
+    RolloutState st = s.get();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("application", st.application());
+    out.put("rolloutId", st.rolloutId());
+    out.put("status", st.status().name());
+    out.put("description", RolloutStateMachine.describe(st));
+    out.put("stage", st.stageIndex() + 1);
+    out.put("stages", st.plan().percents());
+    out.put("canaryPercent", st.canaryPercent());
+    out.put("stageStartedAt", String.valueOf(st.stageStartedAt()));
+    out.put("executionArn", st.executionArn());
+    out.put("reason", st.reason());
+    List<Map<String, Object>> history = promotion.ports().store().history(application, rolloutId).stream()
+        .map(ApiRoutes::event).toList();
+    out.put("history", history);
+    return respond(200, out);
+  }
+
+  private static Map<String, Object> event(AuditEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("at", String.valueOf(e.at()));
+    m.put("actor", e.actor());
+    m.put("type", e.type());
+    m.put("from", String.valueOf(e.fromStatus()));
+    m.put("to", String.valueOf(e.toStatus()));
+    m.put("stage", e.stageIndex() + 1);
+    m.put("reason", e.reason());
+    if (e.table() != null) {
+      m.put("table", e.table());
+    }
+    return m;
+  }
+
+  /** Who calls: the IAM principal, a JWT's email or subject, or a Lambda authorizer's "principalId". */
+  static Optional<String> actor(JsonNode authorizer) {
+    String iam = authorizer.path("iam").path("userArn").asText("");
+    if (!iam.isBlank()) {
+      return Optional.of(iam);
+    }
+    JsonNode claims = authorizer.path("jwt").path("claims");
+    for (String claim : List.of("email", "sub")) {
+      if (!claims.path(claim).asText("").isBlank()) {
+        return Optional.of("jwt:" + claims.path(claim).asText());
+      }
+    }
+    String lambda = authorizer.path("lambda").path("principalId").asText("");
+    return lambda.isBlank() ? Optional.empty() : Optional.of("authorizer:" + lambda);
+  }
+
+  private static JsonNode body(JsonNode event) {
+    JsonNode b = event.get("body");
+    if (b == null || b.isNull() || b.asText().isBlank()) {
+      return Json.MAPPER.createObjectNode();
+    }
+    String text = b.asText();
+    if (event.path("isBase64Encoded").asBoolean(false)) {
+      try {
+        text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("the body is marked base64 but is not");
+      }
+    }
+    if (text.length() > MAX_BODY) {
+      throw new BadRequest("the body is larger than " + MAX_BODY + " characters");
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(text);
+      if (n == null || !n.isObject()) {
+        throw new BadRequest("the body must be a JSON object");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static Map<String, Object> respond(int status, Object body) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("statusCode", status);
+    r.put("headers", Map.of("content-type", "application/json"));
+    r.put("body", PromotionFunction.write(body));
+    return r;
+  }
+
+  private static Map<String, Object> error(int status, String code, String message) {
+    return respond(status, Map.of("error", code, "message", message));
+  }
+
+  private static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+}

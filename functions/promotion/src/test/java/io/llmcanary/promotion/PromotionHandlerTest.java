@@ -1,0 +1,236 @@
+package io.llmcanary.promotion;
+
+import static io.llmcanary.promotion.Embedded.APP;
+import static io.llmcanary.promotion.Embedded.ROLLOUT;
+import static io.llmcanary.promotion.Embedded.event;
+import static io.llmcanary.promotion.Embedded.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmcanary.core.judge.Outcome;
+import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollout.RolloutStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Every action through the handler, on the repository's sample events, with embedded adapters. */
+class PromotionHandlerTest {
+
+  private final Embedded e = new Embedded();
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T09:00:00Z"));
+  private final InstantSource clock = now::get;
+  private final PromotionFunction f = e.function(clock);
+
+  private JsonNode call(JsonNode event) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new PromotionHandler(f).handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)),
+          out, null);
+      return json(out.toString(StandardCharsets.UTF_8));
+    } catch (java.io.IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private JsonNode call(String eventFile) {
+    return call(event(eventFile));
+  }
+
+  private static JsonNode body(JsonNode httpResponse) {
+    return json(httpResponse.path("body").asText());
+  }
+
+  private String requestApproval(int stage) {
+    String token = "token-stage-" + stage;
+    e.tokens.open.add(token);
+    ObjectNode ev = event("promotion-request-approval.json");
+    ev.put("stageIndex", stage).put("taskToken", token);
+    assertThat(call(ev).path("next").asText()).isEqualTo("AWAIT_DECISION");
+    return token;
+  }
+
+  private JsonNode gate(int stage) {
+    ObjectNode ev = event("promotion-gate.json");
+    ev.put("stageIndex", stage);
+    return call(ev);
+  }
+
+  @Test
+  void aWholeRolloutThroughTheSampleEvents() {
+    JsonNode started = call("promotion-start.json");
+    assertThat(started.path("applied").asBoolean()).as(started.toString()).isTrue();
+    assertThat(e.configs.currentConfig().canaryPercent()).isEqualTo(5.0);
+
+    JsonNode applied = call("promotion-apply-stage.json");
+    assertThat(applied.path("next").asText()).isEqualTo("WAIT");
+    // every field the state machine's ResultSelector reads is there
+    for (String field : new String[] {"next", "status", "stageIndex", "stages", "percent", "inconclusiveWaits",
+        "outcome", "reason", "table"}) {
+      assertThat(applied.has(field)).as(field).isTrue();
+    }
+
+    JsonNode gate = gate(0);
+    assertThat(gate.path("next").asText()).isEqualTo("REQUEST_APPROVAL");
+    assertThat(gate.path("outcome").asText()).isEqualTo("HEALTHY");
+    assertThat(gate.path("table").asText()).contains("avg_quality");
+
+    requestApproval(0);
+    assertThat(e.alerts.delivered()).extracting(Alert::kind).containsExactly(Alert.Kind.APPROVAL_NEEDED);
+
+    JsonNode decided = call("promotion-decide-approve.json");
+    assertThat(decided.path("applied").asBoolean()).as(decided.toString()).isTrue();
+    assertThat(e.tokens.log).singleElement().asString().contains("\"decision\":\"approve\"");
+
+    JsonNode next = call("promotion-apply-stage-after-approval.json");
+    assertThat(next.path("next").asText()).isEqualTo("WAIT");
+    assertThat(next.path("percent").asDouble()).isEqualTo(25.0);
+    assertThat(e.configs.currentConfig().canaryPercent()).isEqualTo(25.0);
+
+    JsonNode status = call("promotion-api-status.json");
+    assertThat(status.path("statusCode").asInt()).isEqualTo(200);
+    assertThat(body(status).path("description").asText()).isEqualTo("RUNNING at stage 2 of 4 (25%)");
+    assertThat(body(status).path("history").size()).isGreaterThanOrEqualTo(5);
+
+    // stage 2 through the API route, stage 3 through the ApprovePromotion payload
+    gate(1);
+    requestApproval(1);
+    JsonNode viaApi = call("promotion-api-approve.json");
+    assertThat(viaApi.path("statusCode").asInt()).as(viaApi.toString()).isEqualTo(200);
+    assertThat(e.store.history(APP, ROLLOUT)).anySatisfy(ev -> assertThat(ev.actor())
+        .isEqualTo("arn:aws:iam::123456789012:user/alice"));
+    ObjectNode afterApi = event("promotion-apply-stage-after-approval.json");
+    ((ObjectNode) afterApi.get("approval")).put("fromStage", 1).put("toStage", 2);
+    assertThat(call(afterApi).path("percent").asDouble()).isEqualTo(50.0);
+
+    gate(2);
+    requestApproval(2);
+    assertThat(call("promotion-decide-approve.json").path("applied").asBoolean()).isTrue();
+    ObjectNode last = event("promotion-apply-stage-after-approval.json");
+    ((ObjectNode) last.get("approval")).put("fromStage", 2).put("toStage", 3);
+    assertThat(call(last).path("next").asText()).isEqualTo("FINALIZE");
+
+    JsonNode finalized = call("promotion-finalize.json");
+    assertThat(finalized.path("next").asText()).isEqualTo("PROMOTED");
+    assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.PROMOTED);
+    assertThat(e.configs.currentConfig().versions()).containsOnlyKeys("stable");
+    assertThat(e.configs.currentConfig().versions().get("stable").systemPrompt()).contains("concise");
+
+    JsonNode late = call("promotion-api-approve.json");
+    assertThat(late.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(body(late).path("message").asText()).contains("is finished");
+    assertThat(e.log()).contains("\"action\":\"gate\"").doesNotContain("token-stage-");
+  }
+
+  @Test
+  void rejectionThroughTheApiEndsTheRolloutAtZero() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+
+    JsonNode r = call("promotion-api-reject.json");
+
+    assertThat(r.path("statusCode").asInt()).isEqualTo(200);
+    assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.REJECTED);
+    assertThat(e.configs.currentConfig().canaryPercent()).isZero();
+    assertThat(e.tokens.log).singleElement().asString().startsWith("failure Rejected rejected by arn:aws:iam::123456789012:user/alice: too terse");
+  }
+
+  @Test
+  void theDecideSampleRejectsAndTheStateMachineGetsTheRejectedError() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+    assertThat(call("promotion-decide-reject.json").path("applied").asBoolean()).isTrue();
+    assertThat(e.tokens.log).singleElement().asString().startsWith("failure Rejected");
+  }
+
+  @Test
+  void aRegressionAtTheGateRollsBackAndEndsTheWorkflow() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    e.policy.gates.add(Outcome.REGRESSION);
+    JsonNode r = gate(0);
+    assertThat(r.path("next").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(e.configs.currentConfig().canaryPercent()).isZero();
+  }
+
+  @Test
+  void expiryAndFailureReportsUseTheirSampleEvents() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+    ObjectNode expire = event("promotion-expire-approval.json");
+    expire.put("stageIndex", 0);
+    assertThat(call(expire).path("next").asText()).isEqualTo("REJECTED");
+
+    JsonNode failed = call("promotion-report-failure.json");
+    assertThat(failed.path("next").asText()).isEqualTo("FAILED");
+    assertThat(failed.path("reason").asText()).contains("States.TaskFailed").contains("AppConfig throttled");
+    assertThat(e.alerts.delivered()).extracting(Alert::kind).contains(Alert.Kind.WORKFLOW_FAILED);
+  }
+
+  @Test
+  void startingOverTheApiValidatesTheVersionAndRefusesASecondActiveRollout() {
+    JsonNode created = call("promotion-api-start.json");
+    assertThat(created.path("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+
+    ObjectNode second = event("promotion-api-start.json");
+    second.put("body", "{\"rolloutId\": \"other\", \"canary\": {\"model\": \"anthropic.claude-3-5-sonnet-20240620-v1:0\","
+        + " \"systemPrompt\": \"x\", \"maxTokens\": 100}}");
+    JsonNode refused = call(second);
+    assertThat(refused.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(body(refused).path("message").asText()).contains("already active");
+  }
+
+  @Test
+  void anInvalidCanaryVersionIsRefusedWithTheFieldNamed() {
+    ObjectNode typo = event("promotion-api-start.json");
+    typo.put("body", "{\"rolloutId\": \"typo\", \"canary\": {\"model\": \"anthropic.claude-3-5-sonnet-20240620-v1:0\","
+        + " \"systemPromt\": \"x\", \"maxTokens\": 1}}");
+    JsonNode invalid = call(typo);
+    assertThat(invalid.path("statusCode").asInt()).isEqualTo(400);
+    assertThat(body(invalid).path("message").asText()).contains("versions.canary.systemPromt");
+  }
+
+  @Test
+  void theApiRefusesCallersWithoutIdentityAndBadBodies() {
+    JsonNode anon = call("promotion-api-unauthenticated.json");
+    assertThat(anon.path("statusCode").asInt()).isEqualTo(401);
+
+    ObjectNode bad = event("promotion-api-approve.json");
+    bad.put("body", "{not json");
+    assertThat(call(bad).path("statusCode").asInt()).isEqualTo(400);
+
+    ObjectNode unknown = event("promotion-api-approve.json");
+    unknown.put("rawPath", "/rollouts/nope/approve");
+    JsonNode missing = call(unknown);
+    assertThat(missing.path("statusCode").asInt()).isEqualTo(404);
+    assertThat(body(missing).path("message").asText()).contains("there is no rollout nope");
+  }
+
+  @Test
+  void aPayloadWithoutOrWithAnUnknownActionFailsTheInvocationNamingTheActions() {
+    assertThatThrownBy(() -> call(json("{\"rolloutId\": \"x\"}"))).hasMessageContaining("has no \"action\"")
+        .hasMessageContaining("apply-stage, gate, request-approval");
+    assertThatThrownBy(() -> call(json("{\"action\": \"promote-now\"}"))).hasMessageContaining("unknown action \"promote-now\"");
+    assertThatThrownBy(() -> f.handle("not json")).hasMessageContaining("not JSON");
+  }
+
+  @Test
+  void approvingBeforeTheGateIsRefusedWithTheStage() {
+    call("promotion-start.json");
+    JsonNode r = call("promotion-decide-approve.json");
+    assertThat(r.path("applied").asBoolean()).isFalse();
+    assertThat(r.path("message").asText()).contains("is not waiting for approval").contains("RUNNING at stage 1 of 4 (5%)");
+  }
+}

@@ -1,0 +1,128 @@
+package io.llmcanary.local.cli;
+
+import io.llmcanary.core.judge.CanaryPolicy;
+import io.llmcanary.core.judge.NaiveSeedPolicy;
+import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.local.sim.Scenario;
+import io.llmcanary.local.sim.SimulationSettings;
+import io.llmcanary.local.sim.TrialRunner;
+import io.llmcanary.local.sim.TrialSummary;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code canaryctl evaluate}: every scenario, both policies, one table — what docs/judge-evaluation.md holds.
+ */
+public final class EvaluateCommand implements Command {
+
+  @Override
+  public String name() {
+    return "evaluate";
+  }
+
+  @Override
+  public String summary() {
+    return "run every scenario for both policies and print the evaluation table (markdown or JSON)";
+  }
+
+  @Override
+  public String help() {
+    return """
+        Usage: ./canaryctl evaluate [--trials K] [--seed N] [--rpm N] [--users N] [--scenarios a,b,...] [--json]
+
+        Runs `simulate` for every scenario (or the listed ones) with this judge and the naive seed rule, and
+        prints one markdown table: false-rollback rate (A/A scenarios), detection rate and delay in
+        15-minute checks (median, p90), and outcomes. docs/judge-evaluation.md is this command's output.
+
+        Options:
+          --trials K        whole rollouts per scenario and policy (default 200)
+          --seed N          seed of trial 1 (default 1); both policies see the same traffic
+          --rpm N           requests per minute (default 100)
+          --users N         distinct users (default 10000)
+          --scenarios LIST  comma-separated scenario ids (default: all)
+          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
+
+        Exit codes: 0 done, 2 usage error.
+        """;
+  }
+
+  @Override
+  public int run(List<String> argv, PrintStream out, PrintStream err) {
+    Args a = Args.parse(argv, Set.of("json"), Set.of("trials", "seed", "rpm", "users", "scenarios"));
+    int trials = (int) a.longOption("trials", 200, 1, 100_000);
+    long seed = a.longOption("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+    double rpm = a.doubleOption("rpm", 100, 1, 100_000);
+    int users = (int) a.longOption("users", SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
+    List<Scenario> scenarios = new ArrayList<>();
+    String list = a.option("scenarios", null);
+    if (list == null) {
+      scenarios.addAll(List.of(Scenario.values()));
+    } else {
+      for (String id : list.split(",")) {
+        try {
+          scenarios.add(Scenario.byId(id.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new Args.UsageException(e.getMessage());
+        }
+      }
+    }
+    Map<String, CanaryPolicy> policies = new LinkedHashMap<>();
+    policies.put("judge", new SequentialJudge());
+    policies.put("naive", new NaiveSeedPolicy());
+    boolean json = a.flag("json");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("trials", trials);
+    doc.put("rpm", rpm);
+    doc.put("users", users);
+    doc.put("seed", seed);
+    Map<String, Object> byScenario = new LinkedHashMap<>();
+    List<String> rows = new ArrayList<>();
+    for (Scenario s : scenarios) {
+      SimulationSettings settings = SimulationSettings.of(s, rpm, users);
+      Map<String, Object> perPolicy = new LinkedHashMap<>();
+      for (Map.Entry<String, CanaryPolicy> p : policies.entrySet()) {
+        long t0 = System.nanoTime();
+        TrialSummary sum = TrialRunner.run(p.getValue(), s, settings, trials, seed, i -> { });
+        if (!json) {
+          err.printf(Locale.ROOT, "  %-11s %-6s %d trials in %.1f s%n", s.id(), p.getKey(), trials,
+              (System.nanoTime() - t0) / 1e9);
+        }
+        perPolicy.put(p.getKey(), SimulateCommand.summaryJson(sum));
+        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", s.id(), p.getKey(),
+            pct(sum.falseRollbackRate()), pct(sum.detectionRate()), n(sum.delayMedian()), n(sum.delayP90()),
+            outcomes(sum.outcomes())));
+      }
+      byScenario.put(s.id(), perPolicy);
+    }
+    doc.put("scenarios", byScenario);
+    if (json) {
+      out.println(JsonOutput.write(doc));
+      return OK;
+    }
+    out.printf(Locale.ROOT, "%d trials per scenario and policy, %.0f requests/min, %d users, seeds %d..%d%n%n",
+        trials, rpm, users, seed, seed + trials - 1);
+    out.println("| scenario | policy | false rollbacks | detected | delay median (checks) | delay p90 (checks) | outcomes |");
+    out.println("|---|---|---|---|---|---|---|");
+    rows.forEach(out::println);
+    return OK;
+  }
+
+  private static String pct(double d) {
+    return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%.1f%%", d * 100);
+  }
+
+  private static String n(double d) {
+    return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%.0f", d);
+  }
+
+  private static String outcomes(Map<String, Integer> o) {
+    StringBuilder b = new StringBuilder();
+    o.forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
+    return b.toString();
+  }
+}

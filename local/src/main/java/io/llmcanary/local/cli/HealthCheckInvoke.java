@@ -1,0 +1,182 @@
+package io.llmcanary.local.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.llmcanary.codec.EmfParser;
+import io.llmcanary.codec.Json;
+import io.llmcanary.codec.RolloutConfigCodec;
+import io.llmcanary.core.alerts.OperatorCommands;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.Variant;
+import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.embedded.InMemoryConfigStore;
+import io.llmcanary.core.embedded.InMemoryRolloutStore;
+import io.llmcanary.core.embedded.RecordingAlertPublisher;
+import io.llmcanary.core.embedded.RecordingApprovalGateway;
+import io.llmcanary.core.health.HealthCheck;
+import io.llmcanary.core.health.HealthCheckSettings;
+import io.llmcanary.core.health.RecordedMetrics;
+import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.core.metrics.RequestMetrics;
+import io.llmcanary.core.rollout.RolloutState;
+import io.llmcanary.core.rollout.StagePlan;
+import io.llmcanary.health.HealthCheckHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code canaryctl invoke health-check EVENT.json}: the health-check Lambda handler on one event, on embedded
+ * defaults (no AWS): an in-memory rollout store holding the config's rollout at its first stage, the config in
+ * memory, alerts printed to stderr, and metrics read back from EMF lines, either a file of them ({@code --metrics},
+ * the lines the proxy prints) or lines generated in-process from a small truth model ({@code --traffic}).
+ * Prints the handler's response JSON on stdout.
+ *
+ * <p>{@link InvokeCommand} hands {@code invoke health-check ...} to it.
+ */
+public final class HealthCheckInvoke {
+
+  static final String FUNCTION = "health-check";
+
+  static final String HELP = """
+        Usage: ./canaryctl invoke health-check EVENT.json [--config rollout.json] [--metrics EMF.log]
+                                   [--traffic healthy|quality-drop|broken] [--hours H] [--at INSTANT] [--json]
+
+        Runs the health-check Lambda handler on one event (events/health-check-scheduled.json checks every
+        active rollout, events/health-check-on-demand.json names one) with embedded adapters: the config's
+        rollout is running at its first stage, metrics are read back from EMF lines, alerts go to stderr. The
+        handler's response JSON goes to stdout: per rollout the action, the verdict, the rollback steps taken
+        and the comparison table.
+
+        Options:
+          --config PATH     rollout config JSON (default: support-chat / concise-2026-11-26 at 5%, offline models)
+          --metrics PATH    EMF lines to judge (e.g. what `canaryctl serve` printed); other lines are skipped;
+                            the stage starts at the first line and the check runs a minute after the last
+          --traffic NAME    without --metrics: synthetic traffic at 100 requests/min; healthy (default),
+                            quality-drop (canary quality 0.55 instead of 0.85) or broken (canary 50% errors)
+          --hours H         hours of synthetic traffic, i.e. how long the stage has run (default 8)
+          --at INSTANT      when the check runs (default: the end of the traffic)
+          --json            accepted for symmetry: the output is always JSON
+
+        Example:
+          ./canaryctl invoke health-check events/health-check-scheduled.json --traffic quality-drop
+        Exit codes: 0 invoked, 1 the event or a file could not be read, 2 usage error.
+        """;
+
+  /** {@code argv} as after {@code invoke}: the function name, the event file, options. */
+  public int run(List<String> argv, PrintStream out, PrintStream err) {
+    Args a = Args.parse(argv, Set.of("json"), Set.of("config", "metrics", "traffic", "hours", "at"));
+    List<String> pos = a.positionals();
+    if (pos.size() != 2 || !pos.get(0).equals(FUNCTION)) {
+      throw new Args.UsageException("expected a function and an event file, e.g. invoke health-check "
+          + "events/health-check-scheduled.json" + (pos.isEmpty() || pos.get(0).equals(FUNCTION) ? ""
+          : "; unknown function '" + pos.get(0) + "'"));
+    }
+    String traffic = a.option("traffic", "healthy");
+    if (!Set.of("healthy", "quality-drop", "broken").contains(traffic)) {
+      throw new Args.UsageException("--traffic must be healthy, quality-drop or broken, got '" + traffic + "'");
+    }
+    long hours = a.longOption("hours", 8, 1, 24 * 14);
+    Map<String, Object> event;
+    RolloutConfig config;
+    try {
+      event = Json.MAPPER.readValue(Files.readString(Path.of(pos.get(1))), new TypeReference<Map<String, Object>>() {});
+      config = a.option("config", null) == null ? defaultConfig()
+          : RolloutConfigCodec.parseOrThrow(Files.readString(Path.of(a.option("config", null))));
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("canaryctl invoke health-check: " + e.getMessage());
+      return Command.FAILED;
+    }
+
+    RecordedMetrics metrics = new RecordedMetrics();
+    Instant start;
+    Instant end;
+    if (a.option("metrics", null) != null) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of(a.option("metrics", null)));
+      } catch (IOException e) {
+        err.println("canaryctl invoke health-check: cannot read " + a.option("metrics", null) + ": " + e.getMessage());
+        return Command.FAILED;
+      }
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (String line : lines) {
+        var m = EmfParser.parse(line.trim());
+        if (m.isPresent()) {
+          metrics.record(m.get());
+          first = Math.min(first, m.get().timestampMillis());
+          last = Math.max(last, m.get().timestampMillis());
+        }
+      }
+      if (metrics.size() == 0) {
+        err.println("canaryctl invoke health-check: no EMF metric lines in " + a.option("metrics", null));
+        return Command.FAILED;
+      }
+      start = Instant.ofEpochMilli(first).truncatedTo(ChronoUnit.MINUTES);
+      end = Instant.ofEpochMilli(last).plus(Duration.ofMinutes(1));
+    } else {
+      end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+      start = end.minus(Duration.ofHours(hours));
+      generate(metrics, config, traffic, start, end);
+    }
+    Instant at;
+    try {
+      at = a.option("at", null) == null ? end : Instant.parse(a.option("at", null));
+    } catch (DateTimeParseException e) {
+      throw new Args.UsageException("--at must be an ISO-8601 instant like 2026-11-26T15:00:00Z");
+    }
+
+    InMemoryRolloutStore store = new InMemoryRolloutStore();
+    store.create(RolloutState.start(config.application(), config.rolloutId(), new StagePlan(config.stages()), start,
+        null));
+    InMemoryConfigStore configStore = new InMemoryConfigStore(config);
+    RecordingAlertPublisher alerts = new RecordingAlertPublisher(alert -> err.println("--- ALERT (SNS) ---\nSubject: "
+        + alert.subject() + "\n\n" + alert.body() + "--- end of alert ---"));
+    HealthCheck check = new HealthCheck(store, metrics, configStore, alerts, new RecordingApprovalGateway(),
+        new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC), HealthCheckSettings.defaults(OperatorCommands.local()));
+    Map<String, Object> response = new HealthCheckHandler(check, err).handleRequest(event, null);
+    out.println(JsonOutput.write(response));
+    return Command.OK;
+  }
+
+  static RolloutConfig defaultConfig() {
+    VersionSpec stable = new VersionSpec("offline-stable", "offline", "You are a helpful assistant.", null, 0.7, 1024);
+    VersionSpec canary = new VersionSpec("offline-canary", "offline", "You are a concise, helpful assistant.", null,
+        0.7, 1024);
+    return new RolloutConfig(1, "support-chat", "concise-2026-11-26", 5, null, Map.of("stable", stable,
+        "canary", canary), Map.of(), null, null, false);
+  }
+
+  /** 100 requests a minute through the EMF encoder and parser, as the proxy would log them. */
+  private static void generate(RecordedMetrics sink, RolloutConfig c, String traffic, Instant from, Instant to) {
+    EmfEncoder encoder = new EmfEncoder(EmfEncoder.DEFAULT_NAMESPACE);
+    SplittableRandom rnd = new SplittableRandom(7);
+    long n = 0;
+    for (Instant minute = from; minute.isBefore(to); minute = minute.plus(Duration.ofMinutes(1))) {
+      for (int i = 0; i < 100; i++) {
+        boolean canary = rnd.nextDouble() * 100 < c.canaryPercent();
+        double errorRate = canary && traffic.equals("broken") ? 0.5 : 0.01;
+        double quality = canary && traffic.equals("quality-drop") ? 0.55 : 0.85;
+        boolean error = rnd.nextDouble() < errorRate;
+        Double q = !error && rnd.nextDouble() < 0.3 ? (rnd.nextDouble() < quality ? 1.0 : 0.0) : null;
+        RequestMetrics m = new RequestMetrics(c.application(), c.rolloutId(), canary ? Variant.CANARY : Variant.STABLE,
+            "local-" + (n++), canary ? "offline-canary" : "offline-stable", error ? "error" : "stop",
+            minute.toEpochMilli() + rnd.nextLong(60_000), error, 1200 * Math.exp(0.3 * rnd.nextGaussian()), 300, 200,
+            error ? 0 : 0.004, q);
+        EmfParser.parse(encoder.encode(m)).ifPresent(sink::record);
+      }
+    }
+  }
+}
