@@ -136,8 +136,8 @@ public final class ColdStartRunner {
             median(offlineRuns, Run::totalMs) / median(bareRuns, Run::totalMs));
       }
 
+      List<Run> primed = new ArrayList<>();
       if (primedRuns > 0) {
-        List<Run> primed = new ArrayList<>();
         for (int i = 0; i < primedRuns; i++) {
           primed.add(launch(proxy, java, flags, event, List.of("--prime", "--invocations", "5")));
         }
@@ -197,6 +197,11 @@ public final class ColdStartRunner {
       System.out.printf(Locale.ROOT, "coldstart_proxy_median_ms=%.1f%n", median(proxyRuns, Run::totalMs));
       if (withOffline) {
         System.out.printf(Locale.ROOT, "coldstart_proxy_offline_median_ms=%.1f%n", median(offlineRuns, Run::totalMs));
+      }
+      System.out.printf(Locale.ROOT, "coldstart_bare_first_invoke_ms=%.1f%n", median(bareRuns, Run::invokeMs));
+      System.out.printf(Locale.ROOT, "coldstart_proxy_first_invoke_ms=%.1f%n", median(proxyRuns, Run::invokeMs));
+      if (!primed.isEmpty()) {
+        System.out.printf(Locale.ROOT, "coldstart_proxy_first_invoke_primed_ms=%.1f%n", median(primed, Run::invokeMs));
       }
       System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", ratio);
     } finally {
