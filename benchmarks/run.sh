@@ -58,16 +58,18 @@ fi
 # template sets nothing for the chat proxy): the headline figures are measured that way; the JVM defaults (C2, G1)
 # are measured too, for comparison.
 LAMBDA_JIT="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+# JMH's closing table, without the percentiles other than p99.
+summary() { grep -E "^(Benchmark|AssignmentBenchmark|ProxyWorkBenchmark)" "$1" | grep -vE ":p(0\.(00|50|90|95|999|9999)|1\.00) " | sed 's/^/   /' || true; }
 BENCHES="ProxyWorkBenchmark.(proxyWorkPerRequest|handlerPerRequest)|AssignmentBenchmark.assign$"
 echo "== JMH: proxy work per warm request (SampleTime) and assignment (Throughput, 1 thread)"
 echo "   a) Lambda java21 defaults ($LAMBDA_JIT)"
 "$JAVA" -jar "$JMH_JAR" "$BENCHES" "${JMH_OPTS[@]}" -jvmArgsAppend "$LAMBDA_JIT" \
   -rf json -rff "$OUT/jmh-lambda.json" > "$OUT/jmh-lambda.log" 2>&1 || { tail -n 40 "$OUT/jmh-lambda.log"; exit 1; }
-grep -E "^Benchmark|:p0.99 |ops/s|us/op" "$OUT/jmh-lambda.log" | grep -vE "p0\.(00|50|90|95|999|9999)|p1\.00" || true
+summary "$OUT/jmh-lambda.log"
 echo "   b) JVM defaults (C2, G1)"
 "$JAVA" -jar "$JMH_JAR" "$BENCHES" "${JMH_OPTS[@]}" \
   -rf json -rff "$OUT/jmh-default.json" > "$OUT/jmh-default.log" 2>&1 || { tail -n 40 "$OUT/jmh-default.log"; exit 1; }
-grep -E "^Benchmark|:p0.99 |ops/s|us/op" "$OUT/jmh-default.log" | grep -vE "p0\.(00|50|90|95|999|9999)|p1\.00" || true
+summary "$OUT/jmh-default.log"
 
 figures() {
   python3 - "$1" <<'PY'
