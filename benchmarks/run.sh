@@ -4,7 +4,7 @@
 #   2. assignment evaluations per second on one core, single thread (JMH AssignmentBenchmark.assign, Throughput);
 #      both headline figures with Lambda java21's JIT defaults (C1 only, serial GC); JVM defaults shown beside them;
 #   3. cold start, JVM spawn to the first handled /chat event, chat-proxy Lambda jar vs a bare handler, alternating.
-# Usage: benchmarks/run.sh [--quick]      (--quick: short JMH runs and fewer cold starts, ~3 minutes)
+# Usage: benchmarks/run.sh [--quick]      (--quick: short JMH runs and fewer cold starts, 1-2 minutes)
 # Prints, last, exactly: overhead_p99_ms=…, assign_ops_per_s=…, coldstart_ratio=…
 # Results and logs: benchmarks/target/results/. Set CANARY_BENCH_JAVA to run the measurements on another JDK.
 set -euo pipefail
