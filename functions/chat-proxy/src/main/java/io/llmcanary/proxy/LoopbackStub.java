@@ -30,7 +30,8 @@ final class LoopbackStub implements AutoCloseable {
   LoopbackStub(Map<String, String> answersByPathFragment) throws IOException {
     this.answers = new java.util.LinkedHashMap<>();
     answersByPathFragment.forEach((k, v) -> answers.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    this.server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+    // 127.0.0.1 explicitly: the loopback address the JDK prefers can be ::1, and the base URL names 127.0.0.1.
+    this.server = new ServerSocket(0, 8, InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}));
     this.thread = new Thread(this::serve, "priming-loopback-stub");
     thread.setDaemon(true);
     thread.start();
