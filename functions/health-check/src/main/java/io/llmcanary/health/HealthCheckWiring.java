@@ -1,6 +1,7 @@
 package io.llmcanary.health;
 
 import io.llmcanary.aws.AwsClients;
+import io.llmcanary.aws.FunctionEnvironment;
 import io.llmcanary.aws.DynamoDbRolloutStore;
 import io.llmcanary.aws.SnsAlertPublisher;
 import io.llmcanary.aws.appconfig.AppConfigConfigPublisher;
@@ -13,10 +14,7 @@ import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
 import io.llmcanary.core.ports.ApprovalGateway;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import software.amazon.awssdk.services.appconfig.AppConfigClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * Builds the health check from the function's environment (the SAM template sets these):
@@ -36,15 +34,17 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  */
 record HealthCheckWiring(HealthCheck healthCheck) {
 
+  private static String required(Map<String, String> env, String name) {
+    return FunctionEnvironment.required(env, name);
+  }
+
   static HealthCheckWiring fromEnvironment(Map<String, String> env) {
     AwsClients aws = AwsClients.fromEnvironment();
     String appId = required(env, "APPCONFIG_APPLICATION_ID");
     String envId = required(env, "APPCONFIG_ENVIRONMENT_ID");
-    String strategy = required(env, "APPCONFIG_DEPLOYMENT_STRATEGY_ID");
-    AppConfigConfigPublisher config = new AppConfigConfigPublisher(aws.build(AppConfigClient.builder()),
-        new AppConfigConfigPublisher.Target(appId, envId, required(env, "APPCONFIG_PROFILE_ID"), strategy, strategy));
-    CloudWatchMetricsQuery metrics = new CloudWatchMetricsQuery(aws.build(CloudWatchClient.builder()),
-        env.get("CANARY_METRICS_NAMESPACE"), Duration.ofMinutes(minutes(env, "CANARY_SERIES_PERIOD_MINUTES", 5)));
+    // The health check only ever publishes rollbacks: the immediate strategy.
+    AppConfigConfigPublisher config = FunctionEnvironment.appConfigPublisher(aws, env);
+    CloudWatchMetricsQuery metrics = FunctionEnvironment.metricsQuery(aws, env);
     OperatorCommands commands = new OperatorCommands(env.get("AWS_LAMBDA_FUNCTION_NAME"), env.get("AWS_REGION"),
         env.get("CANARY_STACK_NAME"), appId, envId);
     HealthCheck check = new HealthCheck(
@@ -61,29 +61,5 @@ record HealthCheckWiring(HealthCheck healthCheck) {
   /** Step 4's port: fails the promotion workflow's waiting approval task (SendTaskFailure). */
   static ApprovalGateway approvalGateway(AwsClients aws) {
     return new StepFunctionsApprovalGateway(aws.build(SfnClient.builder()));
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException("environment variable " + name + " is not set (the SAM template sets it)");
-    }
-    return v.trim();
-  }
-
-  private static long minutes(Map<String, String> env, String name, long fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < 1 || n > 60) {
-        throw new IllegalStateException(name + " must be 1..60 minutes, got " + v);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(name + " must be a whole number of minutes, got '" + v + "'", e);
-    }
   }
 }

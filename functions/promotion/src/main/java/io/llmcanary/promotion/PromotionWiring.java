@@ -1,10 +1,9 @@
 package io.llmcanary.promotion;
 
 import io.llmcanary.aws.AwsClients;
+import io.llmcanary.aws.FunctionEnvironment;
 import io.llmcanary.aws.DynamoDbRolloutStore;
 import io.llmcanary.aws.SnsAlertPublisher;
-import io.llmcanary.aws.appconfig.AppConfigConfigPublisher;
-import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
 import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
 import io.llmcanary.aws.stepfunctions.StepFunctionsWorkflowStarter;
 import io.llmcanary.core.judge.SequentialJudge;
@@ -15,11 +14,8 @@ import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.promotion.WorkflowStarter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.awssdk.services.appconfig.AppConfigClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -99,42 +95,17 @@ final class PromotionWiring {
 
   /** The config's write path: stage changes with the planned strategy, rollbacks and rejections at once. */
   static ConfigPublisher configPublisher(AwsClients aws, Map<String, String> env) {
-    String immediate = required(env, "APPCONFIG_DEPLOYMENT_STRATEGY_ID");
-    String planned = env.getOrDefault("APPCONFIG_PLANNED_STRATEGY_ID", "").isBlank() ? immediate
-        : env.get("APPCONFIG_PLANNED_STRATEGY_ID").trim();
-    return new AppConfigConfigPublisher(aws.build(AppConfigClient.builder()), new AppConfigConfigPublisher.Target(
-        required(env, "APPCONFIG_APPLICATION_ID"), required(env, "APPCONFIG_ENVIRONMENT_ID"),
-        required(env, "APPCONFIG_PROFILE_ID"), planned, immediate));
+    return FunctionEnvironment.appConfigPublisher(aws, env);
   }
 
   /** What the gate judges: everything since the stage began, from the EMF metrics in CloudWatch. */
   static MetricsQuery metricsQuery(AwsClients aws, Map<String, String> env) {
-    return new CloudWatchMetricsQuery(aws.build(CloudWatchClient.builder()), env.get("CANARY_METRICS_NAMESPACE"),
-        Duration.ofMinutes(minutes(env, "CANARY_SERIES_PERIOD_MINUTES", 5)));
-  }
-
-  private static long minutes(Map<String, String> env, String name, long fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < 1 || n > 60) {
-        throw new IllegalStateException(name + " must be 1..60 minutes, got " + v);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(name + " must be a whole number of minutes, got '" + v + "'", e);
-    }
+    return FunctionEnvironment.metricsQuery(aws, env);
   }
 
   private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException("environment variable " + name + " is not set (the SAM template sets it)");
-    }
-    return v.trim();
+    return FunctionEnvironment.required(env, name);
   }
+
 
 }

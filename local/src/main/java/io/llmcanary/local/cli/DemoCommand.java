@@ -38,9 +38,11 @@ public final class DemoCommand implements Command {
         Runs two rollouts on a simulated clock with embedded defaults (no AWS account needed):
           1. a canary as good as stable climbs 5% -> 25% -> 50% -> 100%, a day per stage, approved at each gate;
           2. a canary whose quality is 20% lower is caught by the health check and rolled back.
-        Every 15 simulated minutes the judge compares canary with stable on quality, p95 latency, cost and
-        error rate, on everything since the stage began plus the last hour; the rollout state machine moves
-        the rollout exactly as the deployed functions do.
+        It runs the same actions as the deployed functions, on embedded adapters: every 15 simulated minutes
+        the health check's run (judge on everything since the stage began plus the last hour; on a regression
+        the conditional rollback, canary 0% in the config, the alert), and the promotion workflow's states and
+        actions (apply stage, gate, approval request, decision, finalize). Only the traffic is synthetic: what
+        the proxies would write to CloudWatch is drawn from a known truth and read back through the same port.
 
         Options:
           --seed N   random seed of the synthetic traffic (default 7)

@@ -1,32 +1,60 @@
 package io.llmcanary.local.sim;
 
+import io.llmcanary.core.alerts.OperatorCommands;
 import io.llmcanary.core.assign.Assignment;
+import io.llmcanary.core.config.ModelPrice;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.embedded.InMemoryConfigStore;
+import io.llmcanary.core.embedded.InMemoryRolloutStore;
+import io.llmcanary.core.embedded.RecordingAlertPublisher;
+import io.llmcanary.core.embedded.RecordingApprovalGateway;
+import io.llmcanary.core.health.HealthCheck;
+import io.llmcanary.core.health.HealthCheckRequest;
+import io.llmcanary.core.health.HealthCheckSettings;
+import io.llmcanary.core.health.RolloutCheck;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.judge.Outcome;
-import io.llmcanary.core.judge.Verdict;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
-import io.llmcanary.core.rollout.RolloutCommand;
+import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.ports.MetricsQuery;
+import io.llmcanary.core.promotion.ApprovalChannels;
+import io.llmcanary.core.promotion.ConfigCheck;
+import io.llmcanary.core.promotion.DecisionResult;
+import io.llmcanary.core.promotion.InProcessWorkflow;
+import io.llmcanary.core.promotion.PromotionPorts;
+import io.llmcanary.core.promotion.PromotionRequest;
+import io.llmcanary.core.promotion.StartRequest;
+import io.llmcanary.core.promotion.StepResult;
 import io.llmcanary.core.rollout.RolloutState;
-import io.llmcanary.core.rollout.RolloutStateMachine;
-import io.llmcanary.core.rollout.Transition;
+import io.llmcanary.core.rollout.RolloutStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One rollout on a simulated clock, through the real decisions: the core state machine moves the rollout,
- * a {@link CanaryPolicy} judges every 15 minutes on per-stage cumulative stats plus the last hour, and at
- * each stage's end the promotion gate runs and a simulated person approves. Deterministic for a seed.
+ * One rollout on a simulated clock, through the same actions the deployed functions run: the promotion
+ * workflow ({@link InProcessWorkflow}: the Step Functions states and the promotion Lambda's actions — start,
+ * apply-stage, gate, request-approval, decide, finalize) and the health check ({@link HealthCheck}: the health
+ * Lambda's run, with its conditional rollback, AppConfig publish and alert) over embedded adapters (in-memory
+ * rollout store and config, recorded alerts). The proxies' traffic follows the published config's canary
+ * percent; what they would write to CloudWatch is simulated in aggregate ({@link TrafficModel}) and read back
+ * through the {@link MetricsQuery} port. A simulated operator approves every gate that passes. Deterministic
+ * for a seed.
  */
 public final class RolloutSimulation {
 
   public static final Instant START = Instant.parse("2026-11-26T09:00:00Z");
+  static final String APP = "sim";
 
   private final SimulationSettings settings;
   private final CanaryPolicy policy;
@@ -40,33 +68,46 @@ public final class RolloutSimulation {
 
   public SimulationResult run(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    int[] buckets = userBuckets(settings.users(), "sim-" + seed);
+    String rolloutId = "sim-" + seed; // also the assignment salt, as for a real rollout
+    int[] buckets = userBuckets(settings.users(), rolloutId);
+    SimClock clock = new SimClock(START);
+    InMemoryRolloutStore store = new InMemoryRolloutStore();
+    InMemoryConfigStore configs = new InMemoryConfigStore(baseline());
+    List<Alert> sent = new ArrayList<>();
+    RecordingAlertPublisher alerts = new RecordingAlertPublisher(sent::add);
+    SimulatedMetrics metrics = new SimulatedMetrics();
+    InProcessWorkflow workflow = new InProcessWorkflow(
+        new PromotionPorts(store, configs, metrics, policy, alerts, new RecordingApprovalGateway(), null,
+            ConfigCheck.RULES_ONLY, clock),
+        ApprovalChannels.LOCAL,
+        new InProcessWorkflow.Settings(settings.stageDuration(), settings.maxExtensions(), Duration.ofDays(7)));
+    HealthCheck health = new HealthCheck(store, metrics, configs, alerts, workflow, policy, clock,
+        HealthCheckSettings.defaults(OperatorCommands.local()));
+
     List<TimelineEvent> timeline = new ArrayList<>();
     List<SimulationResult.CheckPoint> series = new ArrayList<>();
-    RolloutState state = RolloutState.start("sim", "sim-rollout", settings.plan(), START, "sim-execution");
-    Instant now = START;
-    int check = 0;
-    int extensions = 0;
-    Outcome lastVerdict = null;
-    int perCheck = settings.minutesPerCheck();
-    int recentChecks = (int) Math.max(1, settings.recentWindow().toMinutes() / perCheck);
-    int checksPerStage = (int) (settings.stageDuration().toMinutes() / perCheck);
+    DecisionResult started = workflow.start(new StartRequest(APP, rolloutId, canarySpec(), Map.of(),
+        settings.plan().percents(), "simulated-operator", "simulation"));
+    if (!started.applied()) {
+      throw new IllegalStateException("simulation could not start its rollout: " + started.message());
+    }
+    event(timeline, clock.instant(), 0, state(store, rolloutId), "STARTED", null,
+        "rollout started at " + pct(state(store, rolloutId).canaryPercent()) + " canary", null);
 
-    WindowAccumulator stageStable = new WindowAccumulator();
-    WindowAccumulator stageCanary = new WindowAccumulator();
-    Deque<WindowAccumulator[]> recent = new ArrayDeque<>();
+    int check = 0;
+    Outcome lastVerdict = null;
+    int lastWaits = 0;
     WindowAccumulator.Minute ms = new WindowAccumulator.Minute();
     WindowAccumulator.Minute mc = new WindowAccumulator.Minute();
-    event(timeline, now, check, state, "STARTED", null,
-        "rollout started at " + pct(state.canaryPercent()) + " canary", null);
-    int checksInStage = 0;
-
-    while (!state.status().isTerminal()) {
-      // 15 minutes of traffic.
+    int perCheck = settings.minutesPerCheck();
+    while (true) {
+      // 15 minutes of traffic at the percent the proxies serve: the published config's.
+      RolloutConfig served = configs.currentConfig();
+      double share = served.version(io.llmcanary.core.config.Variant.CANARY).isPresent()
+          ? canaryShare(served.canaryPercent(), buckets) : 0.0;
       WindowAccumulator checkStable = new WindowAccumulator();
       WindowAccumulator checkCanary = new WindowAccumulator();
-      double share = canaryShare(state.canaryPercent(), buckets);
-      long minuteOfDay = Duration.between(START.truncatedTo(java.time.temporal.ChronoUnit.DAYS), now).toMinutes();
+      long minuteOfDay = Duration.between(START.truncatedTo(ChronoUnit.DAYS), clock.instant()).toMinutes();
       for (int m = 0; m < perCheck; m++) {
         ms.reset();
         mc.reset();
@@ -74,77 +115,93 @@ public final class RolloutSimulation {
         checkStable.add(ms);
         checkCanary.add(mc);
       }
-      now = now.plus(settings.checkInterval());
+      clock.advance(settings.checkInterval());
+      Instant now = clock.instant();
+      metrics.add(now, checkStable, checkCanary);
       check++;
-      checksInStage++;
-      stageStable.addAll(checkStable);
-      stageCanary.addAll(checkCanary);
-      recent.addLast(new WindowAccumulator[] {checkStable, checkCanary});
-      if (recent.size() > recentChecks) {
-        recent.removeFirst();
-      }
-      JudgeInput input = input(state, now, stageStable, stageCanary, recent);
 
-      Verdict v = policy.rollbackCheck(input, settings.guardrails());
-      series.add(point(check, now, state, input.stage(), v.outcome()));
-      if (v.outcome() == Outcome.REGRESSION) {
-        state = move(state, new RolloutCommand.RollBack("health-check", v.reason()), now);
-        event(timeline, now, check, state, "ROLLED_BACK", v.outcome(), v.reason(), v.table());
-        return new SimulationResult("ROLLED_BACK", check, check, state.stageIndex(), timeline, series);
+      // The health check Lambda's run.
+      RolloutState before = state(store, rolloutId);
+      RolloutCheck rc = health.run(new HealthCheckRequest(APP, rolloutId)).rollouts().get(0);
+      JudgeInput seen = metrics.fetch(APP, rolloutId, before.stageStartedAt(), now);
+      series.add(point(check, now, before, seen.stage(), rc.outcome()));
+      if (rc.action() == RolloutCheck.Action.ROLLED_BACK) {
+        event(timeline, now, check, state(store, rolloutId), "ROLLED_BACK", rc.outcome(), rc.reason(), rc.table());
+        alerts(timeline, sent, now, check, state(store, rolloutId));
+        return new SimulationResult("ROLLED_BACK", check, check, before.stageIndex(), timeline, series);
       }
-      if (v.outcome() != lastVerdict) {
-        event(timeline, now, check, state, "VERDICT", v.outcome(), "health check: " + v.outcome() + " — " + v.reason(),
-            v.table());
-        lastVerdict = v.outcome();
+      if (rc.outcome() != null && rc.outcome() != lastVerdict) {
+        event(timeline, now, check, before, "VERDICT", rc.outcome(), "health check: " + rc.outcome() + " — "
+            + rc.reason(), rc.table());
+        lastVerdict = rc.outcome();
       }
 
-      if (checksInStage < checksPerStage * (1 + extensions)) {
-        continue;
+      // The promotion workflow, as far as it goes now (a stage ends: its gate runs).
+      InProcessWorkflow.Execution e = workflow.advance(APP, rolloutId);
+      StepResult last = e.last();
+      RolloutState s = state(store, rolloutId);
+      if (s.status() == RolloutStatus.ROLLED_BACK) {
+        event(timeline, now, check, s, "ROLLED_BACK", Outcome.REGRESSION, "gate: " + last.reason(), last.table());
+        alerts(timeline, sent, now, check, s);
+        return new SimulationResult("ROLLED_BACK", check, check, s.stageIndex(), timeline, series);
       }
-      // End of the stage: the promotion gate.
-      Verdict gate = policy.promotionGate(input, settings.guardrails());
-      switch (gate.outcome()) {
-        case REGRESSION -> {
-          state = move(state, new RolloutCommand.RollBack("promotion-gate", gate.reason()), now);
-          event(timeline, now, check, state, "ROLLED_BACK", gate.outcome(), "gate: " + gate.reason(), gate.table());
-          return new SimulationResult("ROLLED_BACK", check, check, state.stageIndex(), timeline, series);
+      if (e.inconclusiveWaits() > lastWaits && !e.awaitingDecision()) {
+        event(timeline, now, check, s, "EXTENDED", Outcome.INCONCLUSIVE, "gate inconclusive, waiting another "
+            + settings.stageDuration().toHours() + " h: " + last.reason(), last.table());
+      }
+      lastWaits = e.inconclusiveWaits();
+      if (e.awaitingDecision()) {
+        if (!Outcome.HEALTHY.name().equals(last.outcome())) {
+          event(timeline, now, check, s, "STALLED", Outcome.INCONCLUSIVE, "gate still inconclusive after "
+              + e.inconclusiveWaits() + " extra waits; a person must decide: " + last.reason(), last.table());
+          alerts(timeline, sent, now, check, s);
+          return new SimulationResult("STALLED", -1, check, s.stageIndex(), timeline, series);
         }
-        case INCONCLUSIVE -> {
-          if (extensions >= settings.maxExtensions()) {
-            event(timeline, now, check, state, "STALLED", gate.outcome(),
-                "gate still inconclusive after " + extensions + " extra waits; a person must decide: " + gate.reason(),
-                gate.table());
-            return new SimulationResult("STALLED", -1, check, state.stageIndex(), timeline, series);
-          }
-          extensions++;
-          event(timeline, now, check, state, "EXTENDED", gate.outcome(),
-              "gate inconclusive, waiting another " + settings.stageDuration().toHours() + " h: " + gate.reason(),
-              gate.table());
+        event(timeline, now, check, s, "GATE", Outcome.HEALTHY, "gate passed; approval requested", last.table());
+        alerts(timeline, sent, now, check, s);
+        DecisionResult d = workflow.decide(new PromotionRequest.Decide(APP, rolloutId, "approve",
+            "simulated-operator", "auto-approved in simulation"));
+        if (!d.applied()) {
+          throw new IllegalStateException("simulated approval refused: " + d.message());
         }
-        case HEALTHY -> {
-          state = move(state, new RolloutCommand.RequestApproval("promotion", "gate passed", "sim-token-" + check), now);
-          event(timeline, now, check, state, "GATE", gate.outcome(), "gate passed; approval requested", gate.table());
-          state = move(state, new RolloutCommand.Approve("simulated-operator", "auto-approved in simulation"), now);
-          extensions = 0;
-          checksInStage = 0;
-          stageStable = new WindowAccumulator();
-          stageCanary = new WindowAccumulator();
-          recent.clear();
-          lastVerdict = null;
-          if (state.plan().isLast(state.stageIndex())) {
-            state = move(state, new RolloutCommand.Finalize("promotion", "last stage reached"), now);
-            event(timeline, now, check, state, "PROMOTED", null, "canary promoted: it is the new stable", null);
-          } else {
-            event(timeline, now, check, state, "APPROVED", null,
-                "approved; stage " + (state.stageIndex() + 1) + " at " + pct(state.canaryPercent()), null);
-          }
+        s = state(store, rolloutId);
+        lastVerdict = null;
+        lastWaits = 0;
+        if (s.status() == RolloutStatus.PROMOTED) {
+          event(timeline, now, check, s, "PROMOTED", null, "canary promoted: it is the new stable", null);
+          alerts(timeline, sent, now, check, s);
+          return new SimulationResult("PROMOTED", -1, check, s.stageIndex(), timeline, series);
         }
+        event(timeline, now, check, s, "APPROVED", null,
+            "approved; stage " + (s.stageIndex() + 1) + " at " + pct(s.canaryPercent()), null);
+      }
+      alerts(timeline, sent, now, check, s);
+      if (s.status().isTerminal()) {
+        event(timeline, now, check, s, s.status().name(), null, "rollout ended: " + s.reason(), null);
+        return new SimulationResult(s.status().name(), -1, check, s.stageIndex(), timeline, series);
       }
     }
-    return new SimulationResult(state.status().name(), -1, check, state.stageIndex(), timeline, series);
   }
 
-  /** Each simulated user's bucket under the production assignment, salted per trial like a real rollout. */
+  /** What the proxies serve before the rollout: stable only. */
+  private RolloutConfig baseline() {
+    return new RolloutConfig(1, APP, "baseline", 0, null, Map.of("stable", stableSpec()),
+        Map.<String, ModelPrice>of(), settings.guardrails(), settings.plan().percents(), false);
+  }
+
+  private static VersionSpec stableSpec() {
+    return new VersionSpec("sim-stable", "offline", "You are a helpful assistant.", List.of(), 0.7, 1024);
+  }
+
+  private static VersionSpec canarySpec() {
+    return new VersionSpec("sim-canary", "offline", "You are a concise, helpful assistant.", List.of(), 0.7, 1024);
+  }
+
+  private static RolloutState state(InMemoryRolloutStore store, String rolloutId) {
+    return store.get(APP, rolloutId).orElseThrow();
+  }
+
+  /** Each simulated user's bucket under the production assignment, salted per rollout like a real one. */
   static int[] userBuckets(int users, String salt) {
     int[] b = new int[users];
     for (int i = 0; i < users; i++) {
@@ -153,7 +210,7 @@ public final class RolloutSimulation {
     return b;
   }
 
-  /** The share of traffic on canary: the stage percent, or with a finite user base the share of users on canary. */
+  /** The share of traffic on canary: the percent, or with a finite user base the share of users on canary. */
   static double canaryShare(double percent, int[] buckets) {
     if (buckets.length == 0) {
       return percent / 100.0;
@@ -168,44 +225,63 @@ public final class RolloutSimulation {
     return (double) on / buckets.length;
   }
 
-  private static JudgeInput input(RolloutState state, Instant now, WindowAccumulator stageStable,
-      WindowAccumulator stageCanary, Deque<WindowAccumulator[]> recent) {
-    WindowAccumulator rs = new WindowAccumulator();
-    WindowAccumulator rc = new WindowAccumulator();
-    for (WindowAccumulator[] pair : recent) {
-      rs.addAll(pair[0]);
-      rc.addAll(pair[1]);
-    }
-    WindowStats stage = new WindowStats(state.stageStartedAt(), now, stageStable.stats(), stageCanary.stats());
-    WindowStats last = new WindowStats(now.minus(Duration.ofHours(1)), now, rs.stats(), rc.stats());
-    return new JudgeInput(stage, last);
-  }
-
-  private static RolloutState move(RolloutState s, RolloutCommand c, Instant now) {
-    return switch (RolloutStateMachine.apply(s, c, now)) {
-      case Transition.Applied a -> a.state();
-      case Transition.Refused r -> throw new IllegalStateException("simulation made an illegal move: " + r.reason());
-    };
-  }
-
-  private SimulationResult.CheckPoint point(int check, Instant now, RolloutState state, WindowStats w, Outcome o) {
+  private static SimulationResult.CheckPoint point(int check, Instant now, RolloutState state, WindowStats w,
+      Outcome o) {
     VersionStats s = w.stable();
     VersionStats c = w.canary();
     return new SimulationResult.CheckPoint(check, Duration.between(START, now).toMinutes() / 60.0,
         state.canaryPercent(), s.meanQuality(), c.meanQuality(), s.errorRate(), c.errorRate(), s.latencyP95Ms(),
-        c.latencyP95Ms(), s.meanCost(), c.meanCost(), o.name());
+        c.latencyP95Ms(), s.meanCost(), c.meanCost(), o == null ? Outcome.INCONCLUSIVE.name() : o.name());
+  }
+
+  /** The alerts the functions sent since the last call (SNS in AWS), as timeline lines. */
+  private static void alerts(List<TimelineEvent> timeline, List<Alert> sent, Instant at, int check, RolloutState s) {
+    for (Alert a : sent) {
+      timeline.add(new TimelineEvent(at, check, s.stageIndex(), s.status() == RolloutStatus.PROMOTED ? 100.0
+          : s.canaryPercent(), "ALERT", null, a.kind() + ": " + a.subject(), null));
+    }
+    sent.clear();
   }
 
   private void event(List<TimelineEvent> timeline, Instant at, int check, RolloutState s, String kind, Outcome v,
       String text, String table) {
     if (keepTimeline || !"VERDICT".equals(kind)) {
       // After promotion the canary is the new stable and serves everyone: show 100%, not "0% canary".
-      double percent = s.status() == io.llmcanary.core.rollout.RolloutStatus.PROMOTED ? 100.0 : s.canaryPercent();
-      timeline.add(new TimelineEvent(at, check, s.stageIndex(), percent, kind, v, text, table));
+      double percent = s.status() == RolloutStatus.PROMOTED ? 100.0 : s.canaryPercent();
+      timeline.add(new TimelineEvent(at, check, s.stageIndex(), percent, kind, v, text,
+          table == null || table.isEmpty() ? null : table));
     }
   }
 
   static String pct(double p) {
     return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
+  }
+
+  /** The simulated clock: moves only when the simulation says so. */
+  static final class SimClock extends Clock {
+    private Instant now;
+
+    SimClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

@@ -25,6 +25,10 @@ class RolloutSimulationTest {
     assertThat(r.timeline()).filteredOn(e -> e.kind().equals("APPROVED")).extracting(TimelineEvent::percent)
         .containsExactly(25.0, 50.0);
     assertThat(r.checks()).isGreaterThanOrEqualTo(3 * 96);
+    // The promotion actions ran: each passing gate asked a person (an alert), and the promotion was announced.
+    assertThat(r.timeline()).filteredOn(e -> e.kind().equals("ALERT")).extracting(TimelineEvent::text)
+        .anySatisfy(t -> assertThat(t).startsWith("APPROVAL_NEEDED"))
+        .anySatisfy(t -> assertThat(t).startsWith("PROMOTED"));
   }
 
   @Test
@@ -33,7 +37,10 @@ class RolloutSimulationTest {
         new SequentialJudge(), true).run(3);
     assertThat(r.outcome()).isEqualTo("ROLLED_BACK");
     assertThat(r.rollbackCheck()).isEqualTo(1);
-    assertThat(r.timeline().get(r.timeline().size() - 1).table()).contains("error_rate");
+    // The health check's rollback ran: the ROLLED_BACK transition with its table, then the page.
+    TimelineEvent rollback = r.timeline().stream().filter(e -> e.kind().equals("ROLLED_BACK")).findFirst().orElseThrow();
+    assertThat(rollback.table()).contains("error_rate");
+    assertThat(r.timeline().get(r.timeline().size() - 1).text()).startsWith("ROLLBACK").contains("error_rate");
   }
 
   @Test

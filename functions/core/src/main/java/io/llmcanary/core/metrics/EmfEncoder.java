@@ -83,8 +83,12 @@ public final class EmfEncoder {
     return Double.toString(v);
   }
 
-  /** Appends a JSON string literal (RFC 8259 escaping). */
-  static void str(StringBuilder b, String s) {
+  private static void str(StringBuilder b, String s) {
+    appendJsonString(b, s);
+  }
+
+  /** Appends a JSON string literal (RFC 8259 escaping); null as {@code null}. Core's one JSON string writer. */
+  public static void appendJsonString(StringBuilder b, String s) {
     if (s == null) {
       b.append("null");
       return;

@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.metrics.EmfEncoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,28 +11,9 @@ final class JsonText {
 
   /** A JSON string literal (RFC 8259 escaping); null as {@code null}. */
   static String quote(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    StringBuilder b = new StringBuilder(s == null ? 4 : s.length() + 2);
+    EmfEncoder.appendJsonString(b, s);
+    return b.toString();
   }
 
   /**
