@@ -86,7 +86,7 @@ public final class CanaryCtl {
     commands.values().forEach(c -> b.append(String.format("  %-10s %s%n", c.name(), c.summary())));
     b.append("""
 
-        Every command takes --json for machine-readable output.
+        Every command but serve takes --json for machine-readable output.
         Exit codes: 0 success, 1 refused or failed, 2 usage error.
         """);
     return b.toString();

@@ -158,7 +158,7 @@ public final class HealthCheck {
       Transition.Applied a = (Transition.Applied) t;
       RollbackWork work = new RollbackWork(true, true, current.taskToken() != null, 0, alert);
       // Keep the task token on the ROLLED_BACK state until step 4 has used it.
-      RolloutState next = copy(a.state(), a.state().version(), now, current.taskToken(), work.encode());
+      RolloutState next = a.state().withBookkeeping(a.state().version(), now, current.taskToken(), work.encode());
       if (store.replace(next, current.version())) {
         AuditEvent e = a.event();
         store.append(new AuditEvent(e.application(), e.rolloutId(), e.at(), e.actor(), e.type(), e.fromStatus(),
@@ -186,7 +186,7 @@ public final class HealthCheck {
       return result(s, RolloutCheck.Action.IN_PROGRESS, null, "open rollback steps were claimed " + held.toSeconds()
           + " s ago by another run; left to it (lease " + settings.lease().toMinutes() + " min)", null, List.of());
     }
-    RolloutState claimed = copy(s, s.version() + 1, now, s.taskToken(), s.pendingAlert());
+    RolloutState claimed = s.withBookkeeping(s.version() + 1, now, s.taskToken(), s.pendingAlert());
     if (!store.replace(claimed, s.version())) {
       return result(s, RolloutCheck.Action.IN_PROGRESS, null, "another run claimed the open rollback steps first",
           null, List.of());
@@ -328,12 +328,12 @@ public final class HealthCheck {
     }
     steps.add("pending alert delivered: " + pending.alert().subject());
     store.append(step(s, now, "ALERT_SENT", pending.alert().subject()));
-    RolloutState cleared = copy(s, s.version() + 1, s.updatedAt(), s.taskToken(), null);
+    RolloutState cleared = s.withBookkeeping(s.version() + 1, s.updatedAt(), s.taskToken(), null);
     return store.replace(cleared, s.version()) ? cleared : store.get(s.application(), s.rolloutId()).orElse(s);
   }
 
   private RolloutState save(RolloutState s, RollbackWork work, String taskToken, Instant now) {
-    RolloutState next = copy(s, s.version() + 1, now, taskToken, work.encode());
+    RolloutState next = s.withBookkeeping(s.version() + 1, now, taskToken, work.encode());
     return store.replace(next, s.version()) ? next : null;
   }
 
@@ -369,11 +369,6 @@ public final class HealthCheck {
   private static RolloutCheck result(RolloutState s, RolloutCheck.Action action, Outcome outcome, String reason,
       String table, List<String> steps) {
     return new RolloutCheck(s.application(), s.rolloutId(), action, outcome, reason, table, steps);
-  }
-
-  static RolloutState copy(RolloutState s, long version, Instant updatedAt, String taskToken, String pendingAlert) {
-    return new RolloutState(s.application(), s.rolloutId(), s.status(), s.plan(), s.stageIndex(), version,
-        s.createdAt(), s.stageStartedAt(), updatedAt, s.executionArn(), taskToken, s.reason(), pendingAlert);
   }
 
   private static String key(RolloutState s) {

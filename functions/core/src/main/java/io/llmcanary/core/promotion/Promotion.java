@@ -309,9 +309,7 @@ public final class Promotion {
             return StepResult.of(s, Next.AWAIT_DECISION, 0, "approval already requested"); // a retried call
           }
           // The workflow retried this task after a failure: the new token replaces the old, which is dead.
-          RolloutState renewed = new RolloutState(s.application(), s.rolloutId(), s.status(), s.plan(),
-              s.stageIndex(), s.version() + 1, s.createdAt(), s.stageStartedAt(), now(), s.executionArn(),
-              r.taskToken(), s.reason(), s.pendingAlert());
+          RolloutState renewed = s.withBookkeeping(s.version() + 1, now(), r.taskToken(), s.pendingAlert());
           if (ports.store().replace(renewed, s.version())) {
             ports.store().append(AuditEvent.decision(renewed, now(), WORKFLOW_ACTOR, "APPROVAL_TOKEN_RENEWED",
                 "the approval task was retried; its new token replaces the old one", null));

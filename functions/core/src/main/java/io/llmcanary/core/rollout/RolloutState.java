@@ -44,9 +44,18 @@ public record RolloutState(
     };
   }
 
+  /**
+   * The same rollout with other bookkeeping (no transition): the approval task token, the alert still owed, when it
+   * was last touched, at the given version. The one place such copies are made, so a new field is added once.
+   */
+  public RolloutState withBookkeeping(long newVersion, Instant newUpdatedAt, String newTaskToken,
+      String newPendingAlert) {
+    return new RolloutState(application, rolloutId, status, plan, stageIndex, newVersion, createdAt, stageStartedAt,
+        newUpdatedAt, executionArn, newTaskToken, reason, newPendingAlert);
+  }
+
   public RolloutState withPendingAlert(String alert) {
-    return new RolloutState(application, rolloutId, status, plan, stageIndex, version + 1, createdAt,
-        stageStartedAt, updatedAt, executionArn, taskToken, reason, alert);
+    return withBookkeeping(version + 1, updatedAt, taskToken, alert);
   }
 
   public RolloutState withExecutionArn(String arn) {

@@ -381,7 +381,7 @@ class HealthCheckTest {
     RolloutState s = running();
     Transition t = RolloutStateMachine.apply(s, new RolloutCommand.RollBack("promotion-gate", "gate regression"),
         T0.plusSeconds(3600));
-    RolloutState rolledBack = HealthCheck.copy(((Transition.Applied) t).state(), s.version() + 1,
+    RolloutState rolledBack = ((Transition.Applied) t).state().withBookkeeping(s.version() + 1,
         T0.plusSeconds(3600), null, "ROLLBACK\nRolled back chat/concise-1 at the gate\nthe gate's table");
     store.replace(rolledBack, s.version());
     RolloutCheck c = check().run(HealthCheckRequest.all()).rollouts().get(0);
@@ -403,7 +403,7 @@ class HealthCheckTest {
   @Test
   void pendingAlertOfAnActiveRolloutIsDelivered() {
     RolloutState s = running();
-    RolloutState withAlert = HealthCheck.copy(s, s.version() + 1, s.updatedAt(), null, "approval needed for stage 2");
+    RolloutState withAlert = s.withBookkeeping(s.version() + 1, s.updatedAt(), null, "approval needed for stage 2");
     store.replace(withAlert, s.version());
     check().run(HealthCheckRequest.all());
     assertThat(alerts.delivered()).singleElement().satisfies(a -> assertThat(a.body()).isEqualTo(
