@@ -3,20 +3,27 @@
 #   1. the chat proxy's own work per warm request, p99 (JMH ProxyWorkBenchmark.proxyWorkPerRequest, SampleTime);
 #   2. assignment evaluations per second on one core, single thread (JMH AssignmentBenchmark.assign, Throughput);
 #      both headline figures with Lambda java21's JIT defaults (C1 only, serial GC); JVM defaults shown beside them;
-#   3. cold start, JVM spawn to the first handled /chat event, chat-proxy Lambda jar vs a bare handler, alternating.
-# Usage: benchmarks/run.sh [--quick]      (--quick: short JMH runs and fewer cold starts, 1-2 minutes)
-# Prints, last, exactly: overhead_p99_ms=…, assign_ops_per_s=…, coldstart_ratio=…
+#   3. cold start, chat-proxy Lambda jar vs a bare handler, alternating: JVM spawn to the first handled /chat event;
+#      and, where CRIU runs (benchmarks/criu.sh builds it; root), SnapStart's sequence with a real process snapshot:
+#      init + beforeCheckpoint, dump, then restore to the first handled /chat event.
+# Usage: benchmarks/run.sh [--quick] [--no-snapshot]
+#   --quick: short JMH runs and fewer cold starts, 2-3 minutes; --no-snapshot: skip the CRIU snapshot runs.
+# Prints, last, exactly: overhead_p99_ms=…, assign_ops_per_s=…, coldstart_ratio=… (coldstart_ratio is the function
+# as the template deploys it, with SnapStart: restored proxy / restored bare; the plain JVM's ratio is printed
+# just before as coldstart_ratio_plain_jvm, and is the coldstart_ratio when no snapshot could be taken).
 # Results and logs: benchmarks/target/results/. Set CANARY_BENCH_JAVA to run the measurements on another JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=false
+SNAPSHOT=true
 for a in "$@"; do
   case "$a" in
     --quick) QUICK=true ;;
-    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
-    *) echo "usage: benchmarks/run.sh [--quick]" >&2; exit 2 ;;
+    --no-snapshot) SNAPSHOT=false ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    *) echo "usage: benchmarks/run.sh [--quick] [--no-snapshot]" >&2; exit 2 ;;
   esac
 done
 
@@ -51,7 +58,7 @@ else
   JMH_OPTS=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
   # also: full tiering (C2) with the same GC and heap, to isolate TieredStopAtLevel=1; and an AppCDS archive.
   CS_OPTS=(--runs 15 --primed-runs 5 --appcds true
-    --also-flags "-XX:+UseSerialGC -Xshare:auto -Xmx512m -XX:MaxMetaspaceSize=128m -Djava.net.preferIPv4Stack=true")
+    --also-flags "-XX:+UseSerialGC -Xshare:auto -XX:MaxRAM=1g -Xmx512m -XX:MaxMetaspaceSize=128m -Djava.net.preferIPv4Stack=true")
 fi
 
 # Lambda's java21 runtime stops the JIT at C1 and uses the serial GC unless JAVA_TOOL_OPTIONS says otherwise (the
@@ -85,6 +92,17 @@ read -r C2_OVERHEAD_P99_MS C2_HANDLER_P99_MS C2_ASSIGN_OPS < <(figures "$OUT/jmh
 echo "   Lambda defaults: proxyWorkPerRequest p99 = ${OVERHEAD_P99_MS} ms; handlerPerRequest p99 = ${HANDLER_P99_MS} ms; assign = ${ASSIGN_OPS} ops/s"
 echo "   JVM defaults:    proxyWorkPerRequest p99 = ${C2_OVERHEAD_P99_MS} ms; handlerPerRequest p99 = ${C2_HANDLER_P99_MS} ms; assign = ${C2_ASSIGN_OPS} ops/s"
 
+CRIU_OPTS=()
+if $SNAPSHOT; then
+  echo "== CRIU for the snapshot runs (benchmarks/criu.sh)"
+  if CRIU=$(benchmarks/criu.sh 2> >(sed 's/^/   /' >&2) | tail -n 1) && [ -x "$CRIU" ]; then
+    echo "   $CRIU"
+    CRIU_OPTS=(--criu "$CRIU")
+  else
+    echo "   no CRIU here: the cold start is measured on a plain JVM only (coldstart_ratio = coldstart_ratio_plain_jvm)"
+  fi
+fi
+
 echo "== cold start (alternating runs; the machine may be shared: see the load average above and below)"
 "$JAVA" -cp "$JMH_JAR" io.llmcanary.bench.coldstart.ColdStartRunner \
   --java "$JAVA" \
@@ -92,8 +110,9 @@ echo "== cold start (alternating runs; the machine may be shared: see the load a
   --bare-jar "$ROOT/benchmarks/target/canary-bare-lambda.jar" \
   --subject-jar "$PROXY_JAR" \
   --event "$ROOT/events/chat-valid.json" \
-  --out "$OUT/coldstart" "${CS_OPTS[@]}" | tee "$OUT/coldstart.log"
+  --out "$OUT/coldstart" "${CS_OPTS[@]}" ${CRIU_OPTS[@]+"${CRIU_OPTS[@]}"} | tee "$OUT/coldstart.log"
 RATIO=$(sed -n 's/^coldstart_ratio=//p' "$OUT/coldstart.log" | tail -n 1)
+PLAIN_RATIO=$(sed -n 's/^coldstart_ratio_plain_jvm=//p' "$OUT/coldstart.log" | tail -n 1)
 
 echo "== function jars (size; classes; largest parts by compressed size)"
 for j in "$ROOT"/functions/*/target/*-lambda.jar; do
@@ -120,6 +139,7 @@ print(f"   {sys.argv[2]:58s} {os.path.getsize(sys.argv[1]) // 1024:6d} KiB {clas
 PY
 done
 
+echo "coldstart_ratio_plain_jvm=${PLAIN_RATIO}"
 echo "overhead_p99_ms=${OVERHEAD_P99_MS}"
 echo "assign_ops_per_s=${ASSIGN_OPS}"
 echo "coldstart_ratio=${RATIO}"

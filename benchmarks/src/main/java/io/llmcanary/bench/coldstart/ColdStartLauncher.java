@@ -26,9 +26,17 @@ import java.util.Map;
  * under test; the event is read with {@link MiniJson}, not with a library the handler might share.
  *
  * <p>Usage: {@code java [flags] -cp launcher.jar:function.jar io.llmcanary.bench.coldstart.ColdStartLauncher
- * HANDLER_CLASS EVENT_JSON [--prime] [--invocations N]}. {@code --prime} calls the handler's CRaC
+ * HANDLER_CLASS EVENT_JSON [--prime] [--invocations N] [--checkpoint DIR]}. {@code --prime} calls the handler's CRaC
  * {@code beforeCheckpoint} after construction, as SnapStart does before its snapshot, to time the first invoke of a
- * primed handler (no real checkpoint or restore happens).
+ * primed handler in the same JVM.
+ *
+ * <p>{@code --checkpoint DIR} is SnapStart's sequence with a real process snapshot taken by CRIU from outside
+ * ({@link ColdStartRunner} drives it): init, {@code beforeCheckpoint} (when the handler has one), then the file
+ * {@code DIR/ready} is written and the process waits, polling every millisecond for {@code DIR/go}. The runner dumps
+ * it (CRIU kills it), creates {@code go}, and restores the image as many times as it likes; each restored process
+ * finds {@code go}, calls {@code afterRestore}, handles the first event and prints the marker with two wall-clock
+ * stamps, {@code wake_epoch_us} (running again) and {@code ready_epoch_us} (response ready), which the runner
+ * subtracts from the moment it started {@code criu restore}.
  */
 public final class ColdStartLauncher {
 
@@ -41,10 +49,12 @@ public final class ColdStartLauncher {
     Path eventFile = Path.of(args[1]);
     boolean prime = false;
     int invocations = 1;
+    Path checkpointDir = null;
     for (int a = 2; a < args.length; a++) {
       switch (args[a]) {
         case "--prime" -> prime = true;
         case "--invocations" -> invocations = Integer.parseInt(args[++a]);
+        case "--checkpoint" -> checkpointDir = Path.of(args[++a]);
         default -> throw new IllegalArgumentException("unknown option " + args[a]);
       }
     }
@@ -57,8 +67,23 @@ public final class ColdStartLauncher {
     long tInit = System.nanoTime();
     PhaseInitDone.mark();
     long primeNanos = 0;
-    if (prime) {
+    if (prime || checkpointDir != null) {
       primeNanos = beforeCheckpoint(handler);
+    }
+    long wakeMicros = 0;
+    if (checkpointDir != null) {
+      epochMicros(); // loads the clock's classes before the snapshot, for both subjects alike
+      Path go = checkpointDir.resolve("go");
+      // Written whole, then renamed: the runner acts as soon as the name appears.
+      Path ready = Files.writeString(checkpointDir.resolve("ready.tmp"), "prime_ms=" + ms(primeNanos) + "\n");
+      Files.move(ready, checkpointDir.resolve("ready"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      while (!Files.exists(go)) {
+        Thread.sleep(1);
+      }
+      // Restored (or never dumped, if the runner gave up): from here on this is the restored process.
+      wakeMicros = epochMicros();
+      PhaseRestored.mark();
+      afterRestore(handler);
     }
 
     // Invoke phase: event deserialisation (ours, JDK only), the handler, a minimal response serialisation.
@@ -68,10 +93,12 @@ public final class ColdStartLauncher {
         .handleRequest(event, new FakeContext("cold-start-1"));
     String wire = responseJson(r);
     long tReady = System.nanoTime();
+    long readyMicros = checkpointDir == null ? 0 : epochMicros();
     PhaseInvokeDone.mark();
     System.out.println("COLDSTART status=" + r.getStatusCode() + " init_ms=" + ms(tInit - t0)
         + " invoke_ms=" + ms(tReady - t1) + " main_to_ready_ms=" + ms(tReady - tMain)
-        + " prime_ms=" + ms(primeNanos) + " response_bytes=" + wire.length());
+        + " prime_ms=" + ms(primeNanos) + " response_bytes=" + wire.length()
+        + (checkpointDir == null ? "" : " wake_epoch_us=" + wakeMicros + " ready_epoch_us=" + readyMicros));
     System.out.flush();
     if (invocations > 1) {
       long[] nanos = new long[invocations - 1];
@@ -91,18 +118,32 @@ public final class ColdStartLauncher {
     System.exit(0);
   }
 
+  /** Wall clock in microseconds: comparable across processes (the runner's start of {@code criu restore}). */
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /** Calls {@code org.crac.Resource#afterRestore(null)} when the handler has one, as SnapStart does after a restore. */
+  private static void afterRestore(Object handler) throws Exception {
+    Method m = cracHook(handler, "afterRestore");
+    if (m != null) {
+      m.invoke(handler, (Object) null);
+    }
+  }
+
+  private static Method cracHook(Object handler, String name) {
+    try {
+      return handler.getClass().getMethod(name, Class.forName("org.crac.Context"));
+    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      return null;
+    }
+  }
+
   /** Calls {@code org.crac.Resource#beforeCheckpoint(null)} when the handler has one (reflection: the bare has none). */
   private static long beforeCheckpoint(Object handler) throws Exception {
-    Class<?> ctx;
-    try {
-      ctx = Class.forName("org.crac.Context");
-    } catch (ClassNotFoundException e) {
-      return 0;
-    }
-    Method m;
-    try {
-      m = handler.getClass().getMethod("beforeCheckpoint", ctx);
-    } catch (NoSuchMethodException e) {
+    Method m = cracHook(handler, "beforeCheckpoint");
+    if (m == null) {
       return 0;
     }
     long s = System.nanoTime();
@@ -193,6 +234,7 @@ public final class ColdStartLauncher {
   static final class PhaseInitStart { static void mark() { } }
   static final class PhaseInitDone { static void mark() { } }
   static final class PhaseInvokeDone { static void mark() { } }
+  static final class PhaseRestored { static void mark() { } }
 
   /** The parts of the runtime's context a handler may read; constant values. */
   record FakeContext(String requestId) implements Context {

@@ -40,12 +40,13 @@ import java.util.zip.ZipEntry;
  */
 public final class ColdStartRunner {
 
-  static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m "
+  static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:MaxRAM=1g -Xmx512m "
       + "-XX:MaxMetaspaceSize=128m -Djava.net.preferIPv4Stack=true";
 
   private final Map<String, String> opt;
   private final AtomicInteger agentCalls = new AtomicInteger();
   private final AtomicInteger bedrockCalls = new AtomicInteger();
+  private final AtomicInteger credentialCalls = new AtomicInteger();
   private HttpServer agent;
   private Path out;
 
@@ -99,6 +100,12 @@ public final class ColdStartRunner {
       System.out.println("  machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
           + loadAverage() + " at start");
 
+      String criu = opt.get("criu");
+      if ("true".equals(opt.get("restore-only"))) {
+        double restored = restoreComparison(criu, bare, proxy, java, flags, event, runs, Double.NaN);
+        System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", restored);
+        return;
+      }
       List<Subject> order = withOffline ? List.of(bare, proxy, offline) : List.of(bare, proxy);
       for (Subject s : order) {
         launch(s, java, flags, event, List.of());
@@ -191,6 +198,12 @@ public final class ColdStartRunner {
             median(p3, Run::totalMs) / median(b3, Run::totalMs));
       }
 
+      double restoredRatio = Double.NaN;
+      if (criu != null) {
+        restoredRatio = restoreComparison(criu, bare, proxy, java, flags, event,
+            Integer.parseInt(opt.getOrDefault("restores", Integer.toString(runs))), median(bareRuns, Run::totalMs));
+      }
+
       Files.writeString(out.resolve("runs.csv"), csv(bareRuns, proxyRuns, offlineRuns));
       System.out.println();
       System.out.printf(Locale.ROOT, "coldstart_bare_median_ms=%.1f%n", median(bareRuns, Run::totalMs));
@@ -203,7 +216,10 @@ public final class ColdStartRunner {
       if (!primed.isEmpty()) {
         System.out.printf(Locale.ROOT, "coldstart_proxy_first_invoke_primed_ms=%.1f%n", median(primed, Run::invokeMs));
       }
-      System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", ratio);
+      System.out.printf(Locale.ROOT, "coldstart_ratio_plain_jvm=%.2f%n", ratio);
+      // The figure for the function as deployed: the template puts SnapStart on the chat proxy, so its cold start is
+      // a restore; without CRIU here, the plain JVM's figure is all there is.
+      System.out.printf(Locale.ROOT, "coldstart_ratio=%.2f%n", Double.isNaN(restoredRatio) ? ratio : restoredRatio);
     } finally {
       agent.stop(0);
     }
@@ -234,19 +250,7 @@ public final class ColdStartRunner {
     cmd.add(event);
     cmd.addAll(extra);
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    Map<String, String> env = pb.environment();
-    env.remove("JAVA_TOOL_OPTIONS");
-    env.remove("JDK_JAVA_OPTIONS");
-    env.put("APPCONFIG_APPLICATION", "local");
-    env.put("APPCONFIG_ENVIRONMENT", "bench");
-    env.put("APPCONFIG_PROFILE", s.profile);
-    env.put("APPCONFIG_AGENT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
-    env.put("CANARY_SECRET", "cold-start-benchmark-secret-0123456789abcdef");
-    env.put("AWS_REGION", "eu-west-1");
-    env.put("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH");
-    env.put("AWS_SECRET_ACCESS_KEY", "cold-start-benchmark-not-a-secret");
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("BEDROCK_ENDPOINT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
+    environment(pb, s);
     pb.redirectError(out.resolve(s.name + ".stderr.log").toFile());
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -287,6 +291,295 @@ public final class ColdStartRunner {
     }
     return new Run(s.name, totalMs, Double.parseDouble(f.get("init_ms")), Double.parseDouble(f.get("invoke_ms")),
         Double.parseDouble(f.get("main_to_ready_ms")), Double.parseDouble(f.get("prime_ms")), status, lines, following);
+  }
+
+  /** The function's environment, as the template sets it, pointing at this process's agent and Bedrock stub. */
+  private void environment(ProcessBuilder pb, Subject s) {
+    Map<String, String> env = pb.environment();
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.put("APPCONFIG_APPLICATION", "local");
+    env.put("APPCONFIG_ENVIRONMENT", "bench");
+    env.put("APPCONFIG_PROFILE", s.profile);
+    env.put("APPCONFIG_AGENT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
+    env.put("CANARY_SECRET", "cold-start-benchmark-secret-0123456789abcdef");
+    env.put("AWS_REGION", "eu-west-1");
+    env.put("AWS_ACCESS_KEY_ID", "AKIDCOLDSTARTBENCH");
+    env.put("AWS_SECRET_ACCESS_KEY", "cold-start-benchmark-not-a-secret");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("BEDROCK_ENDPOINT_URL", "http://127.0.0.1:" + agent.getAddress().getPort());
+  }
+
+  // ---- SnapStart's sequence with a real snapshot: init + beforeCheckpoint, CRIU dump, then restores
+
+  /** A process snapshot of one subject, taken after init and its beforeCheckpoint hook. */
+  record Snapshot(Subject subject, Path dir, Path images, long imageBytes, double dumpMs, double primeMs) {}
+
+  /** One restore: criu restore started → process running again → first response ready. */
+  record Restored(String who, double totalMs, double restoreMs, double afterRestoreToReadyMs, double invokeMs) {}
+
+  private Snapshot snapshot(Subject s, String criu, String java, String flags, String event) throws Exception {
+    return snapshot(s, criu, java, flags, event, false);
+  }
+
+  private Snapshot snapshot(Subject s, String criu, String java, String flags, String event, boolean logClassLoads)
+      throws Exception {
+    Path dir = out.resolve("snapstart-" + s.name + (logClassLoads ? "-classload" : "")).toAbsolutePath();
+    deleteTree(dir);
+    Path images = Files.createDirectories(dir.resolve("images"));
+    List<String> cmd = new ArrayList<>();
+    // Its own session, so the dumped tree is the JVM alone (no shell or terminal from outside the tree).
+    cmd.add("setsid");
+    cmd.add(java);
+    for (String f : flags.trim().split("\\s+")) {
+      if (!f.isEmpty()) {
+        cmd.add(f);
+      }
+    }
+    // The JVM's perf-data file (a shared mapping in /tmp) is not wanted in the image; the same for both subjects.
+    cmd.add("-XX:-UsePerfData");
+    if (logClassLoads) {
+      cmd.add("-Xlog:class+load=info:file=" + dir.resolve("classload.log") + ":uptime");
+    }
+    cmd.add("-cp");
+    cmd.add(opt.get("launcher-jar") + File.pathSeparator + s.jar);
+    cmd.add(ColdStartLauncher.class.getName());
+    cmd.add(s.handler);
+    cmd.add(Path.of(event).toAbsolutePath().toString());
+    cmd.add("--checkpoint");
+    cmd.add(dir.toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    environment(pb, s);
+    // A SnapStart function gets no keys in its environment: its credentials come from Lambda's container
+    // credentials endpoint (here the stub), so a restored snapshot asks for fresh ones.
+    Map<String, String> env = pb.environment();
+    env.remove("AWS_ACCESS_KEY_ID");
+    env.remove("AWS_SECRET_ACCESS_KEY");
+    env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + agent.getAddress().getPort() + "/credentials");
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", "cold-start-benchmark-token");
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectOutput(dir.resolve("stdout.log").toFile());
+    pb.redirectError(dir.resolve("stderr.log").toFile());
+    Process p = pb.start();
+    Path ready = dir.resolve("ready");
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!Files.exists(ready)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new IllegalStateException(s.name + ": no checkpoint point reached (exit " + (p.isAlive() ? "-" : p.exitValue())
+            + "): " + Files.readString(dir.resolve("stderr.log")) + Files.readString(dir.resolve("stdout.log")));
+      }
+      Thread.sleep(5);
+    }
+    double primeMs = Double.parseDouble(Files.readString(ready).trim().substring("prime_ms=".length()));
+    long t0 = System.nanoTime();
+    // Connections still open at the checkpoint are dumped and come back closed, as after a SnapStart restore.
+    int rc = criu(criu, images, "dump", "-t", Long.toString(p.pid()), "--tcp-established");
+    double dumpMs = (System.nanoTime() - t0) / 1e6;
+    if (rc != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException(s.name + ": criu dump failed (" + rc + "); see " + images.resolve("dump.log")
+          + ":\n" + tail(images.resolve("dump.log"), 15));
+    }
+    p.waitFor();
+    Files.copy(dir.resolve("stdout.log"), dir.resolve("stdout.snapshot"));
+    Files.copy(dir.resolve("stderr.log"), dir.resolve("stderr.snapshot"));
+    if (logClassLoads) {
+      Files.copy(dir.resolve("classload.log"), dir.resolve("classload.snapshot"));
+    }
+    Files.writeString(dir.resolve("go"), "");
+    long bytes;
+    try (var files = Files.walk(images)) {
+      bytes = files.filter(f -> f.getFileName().toString().endsWith(".img")).mapToLong(f -> f.toFile().length()).sum();
+    }
+    return new Snapshot(s, dir, images, bytes, dumpMs, primeMs);
+  }
+
+  private Restored restore(Snapshot snap, String criu) throws Exception {
+    Path dir = snap.dir();
+    // The restored process writes on at the offsets its files had at the dump; CRIU checks their sizes.
+    Files.copy(dir.resolve("stdout.snapshot"), dir.resolve("stdout.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(dir.resolve("stderr.snapshot"), dir.resolve("stderr.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(dir.resolve("classload.snapshot"))) {
+      Files.copy(dir.resolve("classload.snapshot"), dir.resolve("classload.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    long t0 = epochMicros();
+    // Without --restore-detached criu waits for the restored JVM, which exits after its first response.
+    int rc = criu(criu, snap.images(), "restore", "--tcp-close");
+    String stdout = Files.readString(dir.resolve("stdout.log"));
+    String marker = stdout.lines().filter(l -> l.startsWith("COLDSTART ")).findFirst().orElse(null);
+    if (rc != 0 || marker == null) {
+      throw new IllegalStateException(snap.subject().name + ": restore failed (criu exit " + rc + "):\n"
+          + tail(snap.images().resolve("restore.log"), 15) + "\nstdout: " + stdout + "\nstderr: "
+          + Files.readString(dir.resolve("stderr.log")));
+    }
+    Map<String, String> f = new HashMap<>();
+    for (String kv : marker.substring("COLDSTART ".length()).split(" ")) {
+      int eq = kv.indexOf('=');
+      f.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    if (!"200".equals(f.get("status"))) {
+      throw new IllegalStateException(snap.subject().name + " answered " + f.get("status") + " after a restore: " + stdout);
+    }
+    long wake = Long.parseLong(f.get("wake_epoch_us"));
+    long ready = Long.parseLong(f.get("ready_epoch_us"));
+    return new Restored(snap.subject().name, (ready - t0) / 1000.0, (wake - t0) / 1000.0, (ready - wake) / 1000.0,
+        Double.parseDouble(f.get("invoke_ms")));
+  }
+
+  private static int criu(String criu, Path images, String action, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(criu, action, "-D", images.toString(), "-o", action + ".log", "-v2"));
+    cmd.addAll(List.of(args));
+    Process c = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(images.resolve(action + ".out").toFile()).start();
+    return c.waitFor();
+  }
+
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(" + file + " unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /**
+   * Bare and proxy each snapshotted once, then restored {@code runs} times, alternating (ABBA). Returns the ratio of
+   * the medians of restore-to-first-response.
+   */
+  private double restoreComparison(String criu, Subject bare, Subject proxy, String java, String flags, String event,
+      int runs, double plainBareMedianMs) throws Exception {
+    Snapshot sb = snapshot(bare, criu, java, flags, event);
+    Snapshot sp = snapshot(proxy, criu, java, flags, event);
+    restore(sb, criu);
+    restore(sp, criu);
+    List<Restored> rb = new ArrayList<>();
+    List<Restored> rp = new ArrayList<>();
+    int agentBefore = agentCalls.get();
+    int bedrockBefore = bedrockCalls.get();
+    int credentialsBefore = credentialCalls.get();
+    for (int i = 0; i < runs; i++) {
+      if (i % 2 == 0) {
+        rb.add(restore(sb, criu));
+        rp.add(restore(sp, criu));
+      } else {
+        rp.add(restore(sp, criu));
+        rb.add(restore(sb, criu));
+      }
+    }
+    // Each proxy restore must have done the production path's work: one agent read, one credentials fetch from the
+    // container endpoint, one Converse call; otherwise the figure would time something else.
+    int[] perRestore = {agentCalls.get() - agentBefore, credentialCalls.get() - credentialsBefore,
+        bedrockCalls.get() - bedrockBefore};
+    if (perRestore[0] != runs || perRestore[1] != runs || perRestore[2] != runs) {
+      throw new IllegalStateException("over " + runs + " proxy restores: " + perRestore[0] + " agent reads, "
+          + perRestore[1] + " credentials fetches, " + perRestore[2] + " Converse calls; expected one each per restore");
+    }
+    System.out.printf(Locale.ROOT, "%nSnapStart's sequence with a real process snapshot (CRIU %s): init, beforeCheckpoint, "
+        + "dump; then %d restores each, alternating; per proxy restore: %.1f agent calls, %.1f Converse calls, %.1f "
+        + "container-credentials calls%n",
+        criuVersion(criu), runs, (agentCalls.get() - agentBefore) / (double) runs,
+        (bedrockCalls.get() - bedrockBefore) / (double) runs, (credentialCalls.get() - credentialsBefore) / (double) runs);
+    System.out.printf(Locale.ROOT, "  snapshot: bare %.1f MiB (dump %.0f ms), proxy %.1f MiB (dump %.0f ms; its beforeCheckpoint "
+        + "dry run took %.0f ms)%n", sb.imageBytes() / 1048576.0, sb.dumpMs(), sp.imageBytes() / 1048576.0, sp.dumpMs(),
+        sp.primeMs());
+    System.out.printf(Locale.ROOT, "%-40s %28s %28s%n", "ms: median [p25–p75] (min–max)", "bare handler",
+        "chat proxy (Bedrock)");
+    restoredRow("criu restore started → first response", rb, rp, Restored::totalMs);
+    restoredRow("  restore (→ process running again)", rb, rp, Restored::restoreMs);
+    restoredRow("  afterRestore + first invoke", rb, rp, Restored::afterRestoreToReadyMs);
+    double ratio = medianOf(rp, Restored::totalMs) / medianOf(rb, Restored::totalMs);
+    System.out.printf(Locale.ROOT, "ratio of medians, restored proxy / restored bare: %.2f; restored proxy / bare started "
+        + "from scratch (%.1f ms): %.2f%n", ratio, plainBareMedianMs, medianOf(rp, Restored::totalMs) / plainBareMedianMs);
+    restoredClassLoads(proxy, criu, java, flags, event);
+    StringBuilder csv = new StringBuilder("round,subject,total_ms,restore_ms,after_restore_to_ready_ms,invoke_ms\n");
+    for (int i = 0; i < runs; i++) {
+      for (Restored r : List.of(rb.get(i), rp.get(i))) {
+        csv.append(String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f%n", i, r.who(), r.totalMs(), r.restoreMs(),
+            r.afterRestoreToReadyMs(), r.invokeMs()));
+      }
+    }
+    Files.writeString(out.resolve("restored-runs.csv"), csv);
+    System.out.printf(Locale.ROOT, "coldstart_restored_bare_median_ms=%.1f%n", medianOf(rb, Restored::totalMs));
+    System.out.printf(Locale.ROOT, "coldstart_restored_proxy_median_ms=%.1f%n", medianOf(rp, Restored::totalMs));
+    System.out.printf(Locale.ROOT, "coldstart_restored_ratio=%.2f%n", ratio);
+    return ratio;
+  }
+
+  /**
+   * What the snapshot left cold: one more snapshot of the subject with {@code -Xlog:class+load}, restored once; the
+   * classes loaded after the restore (the launcher's {@code PhaseRestored} marker) are the request path that the
+   * beforeCheckpoint dry run did not reach. Printed per library; the names are in {@code <dir>/after-restore.txt}.
+   */
+  private void restoredClassLoads(Subject s, String criu, String java, String flags, String event) throws Exception {
+    Snapshot snap = snapshot(s, criu, java, flags, event, true);
+    Restored r = restore(snap, criu);
+    List<String> after = new ArrayList<>();
+    Map<String, Integer> byGroup = new TreeMap<>();
+    boolean restored = false;
+    for (String line : Files.readAllLines(snap.dir().resolve("classload.log"))) {
+      int close = line.indexOf("s] ");
+      if (!line.startsWith("[") || close < 0) {
+        continue;
+      }
+      String rest = line.substring(close + 3);
+      String cls = rest.split(" ", 2)[0];
+      if (cls.endsWith("ColdStartLauncher$PhaseRestored")) {
+        restored = true;
+      } else if (cls.endsWith("ColdStartLauncher$PhaseInvokeDone")) {
+        break;
+      } else if (restored) {
+        after.add(cls);
+        byGroup.merge(group(cls, rest), 1, Integer::sum);
+      }
+    }
+    Files.write(snap.dir().resolve("after-restore.txt"), after);
+    System.out.printf(Locale.ROOT, "  classes the %s loaded between the restore and its first response (that run: %.0f ms): %d%s%n",
+        s.name, r.totalMs(), after.size(), byGroup.isEmpty() ? "" : "; " + byGroup.entrySet().stream()
+            .sorted((a, b) -> b.getValue() - a.getValue()).map(e -> e.getKey() + " " + e.getValue())
+            .reduce((a, b) -> a + ", " + b).orElse(""));
+  }
+
+  interface RestoredField {
+    double of(Restored r);
+  }
+
+  private static double medianOf(List<Restored> runs, RestoredField f) {
+    return quantile(runs.stream().mapToDouble(f::of).sorted().toArray(), 0.5);
+  }
+
+  private static void restoredRow(String label, List<Restored> a, List<Restored> b, RestoredField f) {
+    System.out.printf(Locale.ROOT, "%-40s %28s %28s%n", label, spread(a.stream().mapToDouble(f::of).sorted().toArray()),
+        spread(b.stream().mapToDouble(f::of).sorted().toArray()));
+  }
+
+  private static String criuVersion(String criu) {
+    try {
+      Process p = new ProcessBuilder(criu, "--version").redirectErrorStream(true).start();
+      String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("?");
+      p.waitFor();
+      return first.replace("Version: ", "").trim();
+    } catch (IOException | InterruptedException e) {
+      return "?";
+    }
   }
 
   // ---- class loading per phase and per library
@@ -427,6 +720,18 @@ public final class ColdStartRunner {
         + "\"Canary releases expose a change to a few users first and widen it only when it holds up.\"}],"
         + "\"role\":\"assistant\"}},\"stopReason\":\"end_turn\","
         + "\"usage\":{\"inputTokens\":25,\"outputTokens\":18,\"totalTokens\":43}}").getBytes(StandardCharsets.UTF_8);
+    // Lambda's container credentials endpoint, for the snapshot runs (SnapStart functions get credentials there).
+    agent.createContext("/credentials", x -> {
+      credentialCalls.incrementAndGet();
+      x.getResponseHeaders().add("Content-Type", "application/json");
+      // Not kept alive: the priming step's fetch would otherwise leave a TCP connection open at the checkpoint, and
+      // CRIU cannot dump TCP sockets on every kernel (SnapStart just drops them).
+      x.getResponseHeaders().add("Connection", "close");
+      send(x, ("{\"AccessKeyId\":\"ASIACOLDSTARTBENCH\",\"SecretAccessKey\":\"cold-start-benchmark-not-a-secret\","
+          + "\"Token\":\"cold-start-benchmark-session\",\"Expiration\":\""
+          + java.time.Instant.now().plus(java.time.Duration.ofHours(6)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          + "\"}").getBytes(StandardCharsets.UTF_8));
+    });
     agent.createContext("/model/", x -> {
       bedrockCalls.incrementAndGet();
       x.getRequestBody().transferTo(OutputStream.nullOutputStream());
@@ -478,7 +783,10 @@ public final class ColdStartRunner {
   }
 
   private static String cell(List<Run> runs, Field f) {
-    double[] v = runs.stream().mapToDouble(f::of).sorted().toArray();
+    return spread(runs.stream().mapToDouble(f::of).sorted().toArray());
+  }
+
+  private static String spread(double[] v) {
     return String.format(Locale.ROOT, "%.1f [%.0f–%.0f] (%.0f–%.0f)", quantile(v, 0.5), quantile(v, 0.25),
         quantile(v, 0.75), v[0], v[v.length - 1]);
   }

@@ -1,5 +1,7 @@
 package io.llmcanary.proxy;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.warmup.SdkWarmUp;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
@@ -29,14 +33,20 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  * config source, model clients or output: it builds throwaway ones.
  *
  * <ol>
- *   <li>The request path: a throwaway app on the config that ships in the jar and the offline model, output
- *       discarded: parsing, validation, routing, quality checks, token signing and verification, EMF and log
+ *   <li>The request path: a throwaway app on the config that ships in the jar and the offline model, {@code /chat}
+ *       arriving as API Gateway events through the handler's own conversion, output discarded: parsing, validation, routing, quality checks, token signing and verification, EMF and log
  *       encoding, JSON writing, for {@code /chat} (text and JSON answers), {@code /feedback} and a malformed body.
  *   <li>The AppConfig agent path: {@link AppConfigAgentConfigSource} reading the shipped config from a loopback
  *       stub ({@link LoopbackStub}): URL connection, body read, JSON Schema and cross-field validation.
  *   <li>When the function has a model adapter wired: the adapter itself against the same stub (Bedrock Converse
- *       through a throwaway SDK client with static dummy credentials: marshalling, signing, the URLConnection HTTP
- *       client, unmarshalling; the OpenAI-compatible client likewise).
+ *       through a throwaway SDK client: marshalling, signing, the URLConnection HTTP client, unmarshalling; the
+ *       OpenAI-compatible client likewise). Where the function's credentials can be had without leaving the
+ *       sandbox (keys in the environment or system properties, or Lambda's container credentials endpoint, which is
+ *       what a SnapStart function gets), the throwaway client resolves them through its own throwaway default
+ *       chain, as the real client will on its first call after a restore (building that chain and the failed
+ *       lookups before it are the first call's largest cold part otherwise); elsewhere it signs with static dummy
+ *       credentials, so a test or a laptop never reaches for a profile file or instance metadata. The function's
+ *       own provider is never asked: no credentials are cached in the snapshot.
  *   <li>Inside Lambda with Bedrock wired: the SDK's own {@link SdkWarmUp} for the Bedrock client, which also warms
  *       TLS with one unsigned call to the region's STS endpoint. Outside Lambda (tests, benchmarks, local runs)
  *       it is skipped, so priming makes no call off this machine there.
@@ -52,7 +62,13 @@ public final class ProxyPriming {
 
   /** What the dry run exercised; {@code failures} names the steps that threw, with the exception class. */
   public record Report(int chatRequests, int chatAnswered, int feedbackRecorded, boolean agentPath,
-      boolean bedrockPath, boolean openAiPath, boolean sdkWarmUp, int stubRequests, List<String> failures) {}
+      boolean bedrockPath, String bedrockCredentials, boolean openAiPath, boolean sdkWarmUp, int stubRequests,
+      List<String> failures) {}
+
+  /** {@link Report#bedrockCredentials()} when the dry run signed with static dummy credentials. */
+  public static final String STATIC_DUMMY_CREDENTIALS = "static dummy credentials";
+  /** {@link Report#bedrockCredentials()} when a throwaway default chain resolved the function's credentials. */
+  public static final String DEFAULT_CHAIN = "throwaway default chain";
 
   private ProxyPriming() {}
 
@@ -75,6 +91,7 @@ public final class ProxyPriming {
     }
     boolean agent = false;
     boolean bedrock = false;
+    String[] credentials = {null};
     boolean openAi = false;
     int stubRequests = 0;
     try (LoopbackStub stub = new LoopbackStub(Map.of(
@@ -88,7 +105,7 @@ public final class ProxyPriming {
       }
       if (ChatProxyWiring.bedrockWired(env)) {
         try {
-          bedrock = bedrockPath(env.get("AWS_REGION"), stub.baseUrl());
+          bedrock = bedrockPath(env, stub.baseUrl(), credentials);
         } catch (RuntimeException e) {
           failures.add("bedrockPath: " + e.getClass().getSimpleName());
         }
@@ -113,8 +130,8 @@ public final class ProxyPriming {
         failures.add("sdkWarmUp: " + e.getClass().getSimpleName());
       }
     }
-    return new Report(request[0], request[1], request[2], agent, bedrock, openAi, warmedSdk, stubRequests,
-        List.copyOf(failures));
+    return new Report(request[0], request[1], request[2], agent, bedrock, credentials[0], openAi, warmedSdk,
+        stubRequests, List.copyOf(failures));
   }
 
   /** The SDK's warm-up of the Bedrock Runtime client (sync path), as the SDK documents for SnapStart. */
@@ -130,14 +147,15 @@ public final class ProxyPriming {
         .output(line -> { })
         .build();
     for (int i = 0; i < REQUEST_PATH_ROUNDS; i++) {
-      HttpReply chat = app.handle(new HttpCall("POST", "/chat", null, Map.of(),
+      // Through the handler's own event conversion both ways, as a Lambda invoke arrives and leaves.
+      APIGatewayV2HTTPResponse chat = ApiGatewayV2.toResponse(app.handle(ApiGatewayV2.toCall(chatEvent(
           "{\"userId\":\"priming-" + i + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],"
-              + "\"responseFormat\":\"" + (i % 2 == 0 ? "text" : "json") + "\"}", false, null));
+              + "\"responseFormat\":\"" + (i % 2 == 0 ? "text" : "json") + "\"}", "priming-request-" + i))));
       counts[0]++;
-      if (chat.status() == 200) {
+      if (chat.getStatusCode() == 200) {
         counts[1]++;
       }
-      String token = chat.body().replaceAll(".*\"feedbackToken\":\"([^\"]+)\".*", "$1");
+      String token = chat.getBody().replaceAll(".*\"feedbackToken\":\"([^\"]+)\".*", "$1");
       HttpReply feedback = app.handle(new HttpCall("POST", "/feedback", null, Map.of(),
           "{\"feedbackToken\":\"" + token + "\",\"score\":\"up\"}", false, null));
       if (feedback.status() == 200) {
@@ -147,6 +165,24 @@ public final class ProxyPriming {
     }
   }
 
+  /** A {@code POST /chat} event; each its own request id, as each answer's feedback token is good for one vote. */
+  private static APIGatewayV2HTTPEvent chatEvent(String body, String requestId) {
+    APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+    http.setMethod("POST");
+    http.setPath("/chat");
+    APIGatewayV2HTTPEvent.RequestContext ctx = new APIGatewayV2HTTPEvent.RequestContext();
+    ctx.setHttp(http);
+    ctx.setStage("$default");
+    ctx.setRequestId(requestId);
+    APIGatewayV2HTTPEvent e = new APIGatewayV2HTTPEvent();
+    e.setRouteKey("POST /chat");
+    e.setRawPath("/chat");
+    e.setHeaders(Map.of("Content-Type", "application/json"));
+    e.setBody(body);
+    e.setRequestContext(ctx);
+    return e;
+  }
+
   private static boolean agentPath(String stubUrl) {
     AppConfigAgentConfigSource source = new AppConfigAgentConfigSource(
         AppConfigAgentConfigSource.Settings.of("priming", "priming", "priming").withAgent(java.net.URI.create(stubUrl)),
@@ -154,16 +190,39 @@ public final class ProxyPriming {
     return source.snapshot().config() != null;
   }
 
-  private static boolean bedrockPath(String region, String stubUrl) {
-    try (BedrockRuntimeClient client = ChatProxyWiring.bedrockClient(region, stubUrl, 1, Duration.ofSeconds(5),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming-not-a-secret")))) {
+  private static boolean bedrockPath(Map<String, String> env, String stubUrl, String[] credentialsUsed) {
+    boolean chain = credentialsAnswerLocally(env);
+    AwsCredentialsProvider credentials = chain
+        ? DefaultCredentialsProvider.builder().build()
+        : StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming-not-a-secret"));
+    try (BedrockRuntimeClient client = ChatProxyWiring.bedrockClient(env.get("AWS_REGION"), stubUrl, 1,
+        Duration.ofSeconds(5), credentials)) {
       BedrockConverseChatModel model = new BedrockConverseChatModel(client);
       boolean ok = true;
       for (boolean json : new boolean[] {false, true}) {
         ok &= model.complete(dryRequest("bedrock", json)).text() != null;
       }
+      credentialsUsed[0] = chain ? DEFAULT_CHAIN : STATIC_DUMMY_CREDENTIALS;
       return ok;
+    } finally {
+      if (credentials instanceof DefaultCredentialsProvider d) {
+        d.close();
+      }
     }
+  }
+
+  /**
+   * Whether the default chain finds credentials without a profile file or instance metadata: keys in the function's
+   * environment or in system properties (what the chain asks first), or Lambda's container credentials endpoint.
+   */
+  static boolean credentialsAnswerLocally(Map<String, String> env) {
+    return set(env.get("AWS_ACCESS_KEY_ID")) && set(env.get("AWS_SECRET_ACCESS_KEY"))
+        || set(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+        || set(System.getProperty("aws.accessKeyId")) && set(System.getProperty("aws.secretAccessKey"));
+  }
+
+  private static boolean set(String v) {
+    return v != null && !v.isBlank();
   }
 
   private static boolean openAiPath(String stubUrl) {

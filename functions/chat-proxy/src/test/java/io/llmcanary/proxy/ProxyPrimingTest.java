@@ -102,6 +102,8 @@ class ProxyPrimingTest {
     assertThat(r.feedbackRecorded()).isEqualTo(ProxyPriming.REQUEST_PATH_ROUNDS);
     assertThat(r.agentPath()).isTrue();
     assertThat(r.bedrockPath()).isTrue();
+    // No credentials within reach of this test's environment: signed with dummy ones, no profile or IMDS lookup.
+    assertThat(r.bedrockCredentials()).isEqualTo(ProxyPriming.STATIC_DUMMY_CREDENTIALS);
     assertThat(r.openAiPath()).isTrue();
     // The agent read, two Converse calls (text, JSON) and one chat completion went to priming's own stub.
     assertThat(r.stubRequests()).isEqualTo(4);
@@ -127,6 +129,38 @@ class ProxyPrimingTest {
     assertThat(r.sdkWarmUp()).isTrue();
     assertThat(sdkWarmUps).hasValue(1);
     assertThat(bedrockCalls).hasValue(0);
+  }
+
+  @Test
+  void whereCredentialsAnswerLocallyTheDryRunResolvesThemThroughAThrowawayDefaultChain() {
+    // The first providers of the default chain read system properties: what a restored function's first call
+    // walks through (there, the environment or the container endpoint), done here before the snapshot.
+    System.setProperty("aws.accessKeyId", "AKIDSYSTEMPROPERTY");
+    System.setProperty("aws.secretAccessKey", "priming-test-not-a-secret");
+    try {
+      ChatProxyHandler handler = new ChatProxyHandler(lambdaEnv(), () -> { });
+
+      ProxyPriming.Report r = checkpoint(handler).report();
+
+      // Signed with what the chain resolved (an unresolvable chain fails the call, and so the step).
+      assertThat(r.failures()).isEmpty();
+      assertThat(r.bedrockPath()).isTrue();
+      assertThat(r.bedrockCredentials()).isEqualTo(ProxyPriming.DEFAULT_CHAIN);
+      assertThat(bedrockCalls).hasValue(0);
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
+  @Test
+  void credentialsCountAsLocalOnlyFromTheEnvironmentSystemPropertiesOrTheContainerEndpoint() {
+    assertThat(ProxyPriming.credentialsAnswerLocally(Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "s")))
+        .isTrue();
+    assertThat(ProxyPriming.credentialsAnswerLocally(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:9001/2018-06-01/credentials"))).isTrue();
+    assertThat(ProxyPriming.credentialsAnswerLocally(Map.of("AWS_ACCESS_KEY_ID", "AKID"))).isFalse();
+    assertThat(ProxyPriming.credentialsAnswerLocally(Map.of("AWS_PROFILE", "dev"))).isFalse();
   }
 
   @Test
