@@ -1,39 +1,219 @@
 package io.llmcanary.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmcanary.aws.DynamoDbRolloutStore;
+import io.llmcanary.core.health.RollbackWork;
+import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollout.RolloutState;
+import io.llmcanary.core.rollout.RolloutStatus;
+import io.llmcanary.core.rollout.StagePlan;
+import io.llmcanary.testing.AwsEndpoint;
+import io.llmcanary.testing.AwsIntegrationTest;
+import io.llmcanary.testing.ConfigAndMetricsStub;
+import io.llmcanary.testing.JarOnlyClassLoader;
+import io.llmcanary.testing.SystemProperties;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The deployment jar (built in `package`, checked in `verify`): the handler and only the libraries it uses. */
 class LambdaJarIT {
 
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static Path jar() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("target"))) {
+      return s.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst().orElseThrow();
+    }
+  }
+
+  static List<String> files() throws IOException {
+    try (JarFile j = new JarFile(jar().toFile())) {
+      return j.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).toList();
+    }
+  }
+
+  static Path root() {
+    return Path.of(System.getProperty("canary.root", "../.."));
+  }
+
   @Test
   void holdsTheHandlerAndItsServicesButNoTestOrUnusedHttpLibraries() throws IOException {
-    Path target = Path.of("target");
-    Path jar;
-    try (Stream<Path> s = Files.list(target)) {
-      jar = s.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst().orElseThrow();
+    List<String> names = files();
+    assertThat(names).contains("io/llmcanary/health/HealthCheckHandler.class",
+        "io/llmcanary/core/health/HealthCheck.class", "io/llmcanary/aws/cloudwatch/CloudWatchMetricsQuery.class",
+        "io/llmcanary/aws/appconfig/AppConfigConfigPublisher.class", "rollout-config.schema.json");
+    assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/services/cloudwatch/"));
+    assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/services/appconfig/"));
+    assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/http/urlconnection/"));
+    assertThat(names).noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache"));
+    assertThat(names).noneMatch(n -> n.startsWith("io/netty/"));
+    assertThat(names).noneMatch(n -> n.startsWith("org/junit/") || n.startsWith("org/testcontainers/")
+        || n.startsWith("com/github/tomakehurst/") || n.startsWith("io/llmcanary/testing/"));
+    assertThat(names).noneMatch(n -> n.startsWith("software/amazon/awssdk/services/sqs/")
+        || n.startsWith("software/amazon/awssdk/services/bedrockruntime/"));
+  }
+
+  @Test
+  void holdsNoYamlSupportNoEventClassesAndNoVersionedClassesItWouldNeverLoad() throws IOException {
+    assertThat(files())
+        .noneMatch(n -> n.startsWith("org/yaml/"))
+        .noneMatch(n -> n.startsWith("com/fasterxml/jackson/dataformat/yaml/"))
+        .noneMatch(n -> n.startsWith("META-INF/versions/"))
+        .noneMatch(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA")))
+        // The event is a plain Map: aws-lambda-java-events is not used at all.
+        .noneMatch(n -> n.startsWith("com/amazonaws/services/lambda/runtime/events/"));
+  }
+
+  @Test
+  void holdsNoAsyncClientsNoDynamoDbStreamsNoWarmUpProvidersAndNoChatProxyAdapters() throws IOException {
+    List<String> names = files();
+    assertThat(names)
+        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/[^/]*AsyncClient[^/]*\\.class"))
+        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/paginators/[^/]*Publisher[^/]*\\.class"))
+        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/waiters/[^/]*AsyncWaiter[^/]*\\.class"))
+        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/internal/warmup/.*"))
+        .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/dynamodb/streams/"))
+        .noneMatch(n -> n.equals("META-INF/services/software.amazon.awssdk.core.warmup.SdkWarmUpProvider"))
+        .noneMatch(n -> n.startsWith("io/llmcanary/aws/bedrock/") || n.startsWith("io/llmcanary/aws/openai/")
+            || n.startsWith("io/llmcanary/aws/appconfig/AppConfigAgentConfigSource"));
+    // What the handler does use of the same services stays.
+    assertThat(names).contains("software/amazon/awssdk/services/dynamodb/DefaultDynamoDbClient.class",
+        "software/amazon/awssdk/services/dynamodb/paginators/QueryIterable.class",
+        "software/amazon/awssdk/services/sns/DefaultSnsClient.class",
+        "software/amazon/awssdk/services/sfn/DefaultSfnClient.class",
+        "software/amazon/awssdk/services/cloudwatch/DefaultCloudWatchClient.class",
+        "software/amazon/awssdk/services/appconfig/DefaultAppConfigClient.class");
+  }
+
+  @Test
+  void everyServiceProviderItListsIsInTheJar() throws IOException {
+    List<String> names = files();
+    try (JarFile j = new JarFile(jar().toFile())) {
+      for (String service : names.stream().filter(n -> n.startsWith("META-INF/services/")).toList()) {
+        String text = new String(j.getInputStream(j.getEntry(service)).readAllBytes(), StandardCharsets.UTF_8);
+        text.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).forEach(provider ->
+            assertThat(names).as(service).contains(provider.replace('.', '/') + ".class"));
+      }
     }
-    try (JarFile j = new JarFile(jar.toFile())) {
-      List<String> names = j.stream().map(e -> e.getName()).toList();
-      assertThat(names).contains("io/llmcanary/health/HealthCheckHandler.class",
-          "io/llmcanary/core/health/HealthCheck.class", "io/llmcanary/aws/cloudwatch/CloudWatchMetricsQuery.class",
-          "io/llmcanary/aws/appconfig/AppConfigConfigPublisher.class");
-      assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/services/cloudwatch/"));
-      assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/services/appconfig/"));
-      assertThat(names).anyMatch(n -> n.startsWith("software/amazon/awssdk/http/urlconnection/"));
-      assertThat(names).noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache"));
-      assertThat(names).noneMatch(n -> n.startsWith("io/netty/"));
-      assertThat(names).noneMatch(n -> n.startsWith("org/junit/") || n.startsWith("org/testcontainers/")
-          || n.startsWith("com/github/tomakehurst/") || n.startsWith("io/llmcanary/testing/"));
-      assertThat(names).noneMatch(n -> n.startsWith("software/amazon/awssdk/services/sqs/")
-          || n.startsWith("software/amazon/awssdk/services/bedrockruntime/"));
+  }
+
+  /**
+   * The trimmed jar still works on its own: in a class loader that sees only the jar (and the JDK), the handler is
+   * wired from its environment as in Lambda (all five SDK clients) and runs a scheduled check against moto
+   * (DynamoDB, SNS) and a loopback stub for what moto lacks (AppConfig hosted config reads, CloudWatch
+   * GetMetricData): it reads the config through the JSON Schema, judges an active rollout on no data, and resumes a
+   * rolled-back one that still owes its alert. A class the trimming removed but the code needs would fail here.
+   */
+  @Nested
+  @AwsIntegrationTest
+  class TheJarAlone {
+
+    static final String APP = "support-chat";
+
+    @Test
+    void runsTheScheduledCheckWiredFromTheEnvironment(AwsEndpoint aws) throws Exception {
+      assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null, "AWS_ENDPOINT_URL would override the stub's endpoints");
+      String suffix = UUID.randomUUID().toString();
+      String table = "jar-" + suffix;
+      String config = Files.readString(root().resolve("infrastructure/appconfig/rollout-config.example.json"));
+      String rolledBack = JSON.readTree(config).get("rolloutId").asText();
+      Instant now = Instant.now();
+      try (DynamoDbClient dynamo = aws.client(DynamoDbClient.builder()); SnsClient sns = aws.client(SnsClient.builder());
+          SqsClient sqs = aws.client(SqsClient.builder());
+          ConfigAndMetricsStub stub = ConfigAndMetricsStub.start(config)) {
+        DynamoDbRolloutStore.createTable(dynamo, table);
+        DynamoDbRolloutStore store = new DynamoDbRolloutStore(dynamo, table);
+        String topicArn = sns.createTopic(b -> b.name(table)).topicArn();
+        String queueUrl = sqs.createQueue(b -> b.queueName(table)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+
+        // The config's rollout, rolled back an hour ago by a run that could not page; another application's
+        // rollout, two hours into its first stage.
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        String owed = new RollbackWork(false, true, false, 0, new Alert(Alert.Kind.ROLLBACK, APP, rolledBack,
+            "[llm-canary] jar probe rollback", "rolled back by the jar probe")).encode();
+        store.create(new RolloutState(APP, rolledBack, RolloutStatus.ROLLED_BACK, StagePlan.DEFAULT, 0, 2, hourAgo,
+            hourAgo, hourAgo, null, null, "health check: regression", owed));
+        store.create(RolloutState.start("other-app", "active-" + suffix, StagePlan.DEFAULT,
+            now.minus(Duration.ofHours(2)), null));
+
+        Map<String, String> env = new HashMap<>();
+        env.put("ROLLOUT_TABLE", table);
+        env.put("ALERT_TOPIC_ARN", topicArn);
+        env.put("APPCONFIG_APPLICATION_ID", "app1234");
+        env.put("APPCONFIG_ENVIRONMENT_ID", "env1234");
+        env.put("APPCONFIG_PROFILE_ID", "prof123");
+        env.put("APPCONFIG_DEPLOYMENT_STRATEGY_ID", "imm1234");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "llm-canary-health-check");
+        env.put("AWS_REGION", aws.region().id());
+        Map<String, Object> event = JSON.readValue(root().resolve("events/health-check-scheduled.json").toFile(),
+            new TypeReference<Map<String, Object>>() {});
+        ObjectNode bad = (ObjectNode) JSON.readTree(config);
+        ((ObjectNode) bad.get("versions").get("canary")).put("systemPromt", "misspelt");
+
+        // The handler's own code reads the region from AWS_REGION (set for failsafe in the pom); endpoints and
+        // credentials reach the jar's SDK through its system properties.
+        Map<?, ?> out = (Map<?, ?>) SystemProperties.with(Map.of(
+            "aws.endpointUrlDynamoDb", aws.uri().toString(), "aws.endpointUrlSns", aws.uri().toString(),
+            "aws.endpointUrlSfn", aws.uri().toString(), "aws.endpointUrlAppConfig", stub.uri().toString(),
+            "aws.endpointUrlCloudWatch", stub.uri().toString(),
+            "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"), () -> {
+              try (JarOnlyClassLoader isolated = new JarOnlyClassLoader(jar(), JarProbe.class)) {
+                return isolated.call(JarProbe.class, "run", env, event, bad.toString());
+              }
+            });
+
+        assertThat(out.get("isolated")).isEqualTo(true);
+        assertThat((String) out.get("badConfig")).contains("versions.canary.systemPromt");
+        JsonNode response = JSON.valueToTree(out.get("response"));
+        assertThat(response.get("failed").asBoolean()).as(response.toString()).isFalse();
+        List<String> actions = new ArrayList<>();
+        response.get("rollouts").forEach(r -> actions.add(r.get("application").asText() + " "
+            + r.get("action").asText() + " " + (r.path("verdict").isTextual() ? r.get("verdict").asText() : "-")));
+        assertThat(actions).as(response.toString())
+            .containsExactlyInAnyOrder("support-chat RESUMED -", "other-app JUDGED INCONCLUSIVE");
+        // Judged on CloudWatch's answer (no data), not on a failed call.
+        response.get("rollouts").forEach(r -> assertThat(r.get("reason").asText()).doesNotContain("unavailable"));
+        assertThat(((String) out.get("log")).lines()).hasSize(2).allSatisfy(l -> JSON.readTree(l));
+
+        assertThat(stub.requests()).anyMatch(r -> r.startsWith("GET /applications/app1234/configurationprofiles/"
+            + "prof123/hostedconfigurationversions/1"));
+        assertThat(stub.requests()).anyMatch(r -> r.endsWith("/operation/GetMetricData"));
+        assertThat(store.get(APP, rolledBack).orElseThrow().pendingAlert()).isNull();
+        List<Message> delivered = new ArrayList<>();
+        for (int attempt = 0; attempt < 3 && delivered.isEmpty(); attempt++) {
+          delivered.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+              .messages());
+        }
+        assertThat(delivered).singleElement().satisfies(m -> assertThat(JSON.readTree(m.body()).get("Subject").asText())
+            .isEqualTo("[llm-canary] jar probe rollback"));
+      }
     }
   }
 }
