@@ -1,6 +1,7 @@
 package io.llmcanary.aws;
 
 import io.llmcanary.core.ports.RolloutStore;
+import io.llmcanary.core.ports.RolloutStore.CreateResult;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
@@ -15,23 +16,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
- * Rollout state and audit trail in one DynamoDB table (DESIGN.md §7).
+ * Rollout state, application claims and audit trail in one DynamoDB table (DESIGN.md §7).
  *
  * <pre>
  * Table (the SAM template declares the same shape; PAY_PER_REQUEST):
@@ -40,8 +49,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *                  AUDIT#{instant}#{sequence}#{random}        one item per audit event
  *       instant: UTC, always 9 fraction digits (2026-11-26T09:15:00.000000000Z), so that text order is time
  *       order; sequence: per-process counter, keeps events of the same instant in append order.
+ *   pk  S  HASH    APP#{application}
+ *   sk  S  RANGE   ACTIVE                                     the application's claim: present while a rollout that
+ *                                                             is not terminal holds it; attribute rolloutId names it
  * GSI "active-rollouts" (projection ALL):
- *   active  S  HASH    "ACTIVE", present only on STATE items of rollouts that are not terminal
+ *   active  S  HASH    "ACTIVE", present only on STATE items of rollouts that are not terminal (never on claims)
  *   pk      S  RANGE
  * </pre>
  *
@@ -53,9 +65,23 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * for a moment, which is harmless because every transition re-reads with {@link #get} and writes
  * conditionally.
  *
+ * <p>Why a claim item: "one rollout at a time per application" cannot rest on that index (two starts can both
+ * read it empty), nor on the STATE item's condition (it is keyed by rollout id, so two ids never collide). The
+ * claim is keyed by application, so every rollout of an application competes for the same item:
+ * {@link #create} writes STATE and claim in one TransactWriteItems, the claim conditioned on being absent or
+ * already this rollout's; a {@link #replace} into a terminal status writes STATE and deletes the claim in one
+ * transaction. The claim has no {@code active} attribute, so the index never sees it.
+ *
+ * <p>Rollouts stored before claims existed have none. Their terminal replace still works: the claim's delete is
+ * conditioned on "absent or mine", and when a newer rollout holds the claim the replace falls back to the plain
+ * versioned write, leaving that claim alone. Until such a rollout ends, only the {@link #active()} check of the
+ * caller guards its application, as before.
+ *
  * <p>Writes are conditional: {@link #create} only where no state exists; {@link #replace} only where the
  * stored version is still the one the new state was derived from. Of two racing writers exactly one wins;
- * the other gets {@code false}.
+ * the other gets {@code false} (or a refusing {@link CreateResult}). A transaction that collides with another
+ * one in flight on the same items (TransactionConflict) is tried again a few times, each try with a new client
+ * request token so that the SDK's own retries of one try are idempotent.
  */
 public final class DynamoDbRolloutStore implements RolloutStore {
 
@@ -66,6 +92,13 @@ public final class DynamoDbRolloutStore implements RolloutStore {
   private static final String ACTIVE = "active";
   private static final String STATE_SK = "STATE";
   private static final String AUDIT_PREFIX = "AUDIT#";
+  private static final String CLAIM_PREFIX = "APP#";
+  private static final String CLAIM_SK = "ACTIVE";
+  private static final String CLAIM_HOLDER = "rolloutId";
+  private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+  private static final String TRANSACTION_CONFLICT = "TransactionConflict";
+  /** Tries of a transaction that keeps colliding with others in flight before giving up. */
+  private static final int MAX_TRANSACTION_TRIES = 5;
   private static final DateTimeFormatter SORTABLE_INSTANT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -112,22 +145,73 @@ public final class DynamoDbRolloutStore implements RolloutStore {
   }
 
   @Override
-  public boolean create(RolloutState state) {
-    try {
-      dynamo.putItem(b -> b.tableName(tableName).item(toItem(state))
-          .conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", PK)));
-      return true;
-    } catch (ConditionalCheckFailedException exists) {
-      return false;
+  public CreateResult create(RolloutState state) {
+    String app = state.application();
+    String id = state.rolloutId();
+    Put putState = Put.builder().tableName(tableName).item(toItem(state))
+        .conditionExpression("attribute_not_exists(#pk)")
+        .expressionAttributeNames(Map.of("#pk", PK))
+        .build();
+    if (state.status().isTerminal()) {
+      // A finished rollout (a saved one restored) claims nothing and waits for nobody.
+      try {
+        dynamo.putItem(b -> b.tableName(tableName).item(putState.item())
+            .conditionExpression(putState.conditionExpression())
+            .expressionAttributeNames(putState.expressionAttributeNames()));
+        return new CreateResult.Created();
+      } catch (ConditionalCheckFailedException exists) {
+        return new CreateResult.IdTaken(id);
+      }
     }
+    Put putClaim = Put.builder().tableName(tableName).item(claimItem(state))
+        .conditionExpression("attribute_not_exists(#pk) OR #rid = :id")
+        .expressionAttributeNames(Map.of("#pk", PK, "#rid", CLAIM_HOLDER))
+        .expressionAttributeValues(Map.of(":id", s(id)))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      TransactionCanceledException cancelled;
+      try {
+        transact(TransactWriteItem.builder().put(putState).build(), TransactWriteItem.builder().put(putClaim).build());
+        return new CreateResult.Created();
+      } catch (TransactionCanceledException e) {
+        cancelled = e;
+      }
+      if (failedCondition(cancelled, 0)) {
+        return new CreateResult.IdTaken(id);
+      }
+      if (failedCondition(cancelled, 1)) {
+        CancellationReason claim = cancelled.cancellationReasons().get(1);
+        String holder = claim.hasItem() ? str(claim.item(), CLAIM_HOLDER) : claimHolder(app).orElse(null);
+        if (holder != null && !holder.equals(id)) {
+          return new CreateResult.ApplicationBusy(app, holder);
+        }
+        // The holder gave the claim back between our write and our read: try again.
+      } else if (!conflicted(cancelled)) {
+        throw cancelled;
+      }
+      if (attempt == MAX_TRANSACTION_TRIES) {
+        throw new IllegalStateException("cannot create rollout " + id + ": the claim of application " + app
+            + " kept changing under " + attempt + " tries (" + reasons(cancelled) + "); try again", cancelled);
+      }
+      pause(attempt);
+    }
+  }
+
+  /** The rollout that holds the application's claim, read consistently; empty when nobody does. */
+  Optional<String> claimHolder(String application) {
+    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+        .key(claimKey(application))).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(str(item, CLAIM_HOLDER));
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>Also false when no state is stored at all. The new state must carry a higher version than the expected
-   * one: a write that kept the version would let a second writer from the same version win as well.
+   * one: a write that kept the version would let a second writer from the same version win as well. A terminal
+   * {@code next} is one transaction: the versioned Put of STATE and the Delete of the claim, conditioned on the
+   * claim being absent (a rollout stored before claims, or one that ended already) or held by this rollout.
    */
   @Override
   public boolean replace(RolloutState next, long expectedVersion) {
@@ -135,14 +219,93 @@ public final class DynamoDbRolloutStore implements RolloutStore {
       throw new IllegalArgumentException("rollout " + next.rolloutId() + ": new version " + next.version()
           + " must be greater than the expected stored version " + expectedVersion);
     }
+    Put putState = Put.builder().tableName(tableName).item(toItem(next))
+        .conditionExpression("attribute_exists(#pk) AND #v = :expected")
+        .expressionAttributeNames(Map.of("#pk", PK, "#v", "version"))
+        .expressionAttributeValues(Map.of(":expected", n(expectedVersion)))
+        .build();
+    if (!next.status().isTerminal()) {
+      return putIfVersion(putState);
+    }
+    Delete releaseClaim = Delete.builder().tableName(tableName).key(claimKey(next.application()))
+        .conditionExpression("attribute_not_exists(#pk) OR #rid = :id")
+        .expressionAttributeNames(Map.of("#pk", PK, "#rid", CLAIM_HOLDER))
+        .expressionAttributeValues(Map.of(":id", s(next.rolloutId())))
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      TransactionCanceledException cancelled;
+      try {
+        transact(TransactWriteItem.builder().put(putState).build(),
+            TransactWriteItem.builder().delete(releaseClaim).build());
+        return true;
+      } catch (TransactionCanceledException e) {
+        cancelled = e;
+      }
+      if (failedCondition(cancelled, 0)) {
+        return false; // another writer won, or there is no such rollout
+      }
+      if (failedCondition(cancelled, 1)) {
+        // Another rollout holds the claim (this one predates claims): not ours to give back. Once this rollout's
+        // STATE exists its id can never take the claim, so the plain versioned write is all that is left.
+        return putIfVersion(putState);
+      }
+      if (!conflicted(cancelled)) {
+        throw cancelled;
+      }
+      if (attempt == MAX_TRANSACTION_TRIES) {
+        throw new IllegalStateException("cannot end rollout " + next.rolloutId() + ": its state or the claim of"
+            + " application " + next.application() + " stayed in other transactions for " + attempt + " tries ("
+            + reasons(cancelled) + "); try again", cancelled);
+      }
+      pause(attempt);
+    }
+  }
+
+  private boolean putIfVersion(Put put) {
     try {
-      dynamo.putItem(b -> b.tableName(tableName).item(toItem(next))
-          .conditionExpression("attribute_exists(#pk) AND #v = :expected")
-          .expressionAttributeNames(Map.of("#pk", PK, "#v", "version"))
-          .expressionAttributeValues(Map.of(":expected", n(expectedVersion))));
+      dynamo.putItem(b -> b.tableName(tableName).item(put.item()).conditionExpression(put.conditionExpression())
+          .expressionAttributeNames(put.expressionAttributeNames())
+          .expressionAttributeValues(put.expressionAttributeValues()));
       return true;
     } catch (ConditionalCheckFailedException lostRace) {
       return false;
+    } catch (TransactionConflictException inAnotherTransaction) {
+      // Another writer's transaction (a terminal replace) holds the state right now: as good as lost; the caller
+      // reads again and decides again.
+      return false;
+    }
+  }
+
+  private void transact(TransactWriteItem... items) {
+    // A token per try: the SDK's retries of this request (after a timeout, say) are then idempotent, and a
+    // success whose answer was lost does not come back as "id taken".
+    dynamo.transactWriteItems(b -> b.transactItems(items).clientRequestToken(UUID.randomUUID().toString()));
+  }
+
+  /** Whether the transaction's item at {@code index} failed its condition. */
+  private static boolean failedCondition(TransactionCanceledException e, int index) {
+    return e.hasCancellationReasons() && e.cancellationReasons().size() > index
+        && CONDITION_FAILED.equals(e.cancellationReasons().get(index).code());
+  }
+
+  /** Whether the transaction lost to another one in flight on the same items (worth another try). */
+  private static boolean conflicted(TransactionCanceledException e) {
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+  }
+
+  private static String reasons(TransactionCanceledException e) {
+    return e.hasCancellationReasons()
+        ? e.cancellationReasons().stream().map(CancellationReason::code).toList().toString()
+        : e.getMessage();
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(10, 40) * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to try a DynamoDB transaction again", e);
     }
   }
 
@@ -190,6 +353,26 @@ public final class DynamoDbRolloutStore implements RolloutStore {
       throw new IllegalArgumentException("rolloutId must be non-blank");
     }
     return "ROLLOUT#" + application + "#" + rolloutId;
+  }
+
+  static String claimPartitionKey(String application) {
+    if (application == null || application.isBlank() || application.indexOf('#') >= 0) {
+      throw new IllegalArgumentException("application must be non-blank and contain no '#': " + application);
+    }
+    return CLAIM_PREFIX + application;
+  }
+
+  static Map<String, AttributeValue> claimKey(String application) {
+    return Map.of(PK, s(claimPartitionKey(application)), SK, s(CLAIM_SK));
+  }
+
+  /** The claim of {@code state}'s application for it; no {@code active} attribute, so the index never lists it. */
+  private static Map<String, AttributeValue> claimItem(RolloutState state) {
+    Map<String, AttributeValue> item = new HashMap<>(claimKey(state.application()));
+    item.put("application", s(state.application()));
+    item.put(CLAIM_HOLDER, s(state.rolloutId()));
+    item.put("claimedAt", s(state.createdAt().toString()));
+    return item;
   }
 
   static String sortableInstant(Instant instant) {

@@ -2,6 +2,10 @@ package io.llmcanary.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmcanary.core.ports.RolloutStore.CreateResult;
+import io.llmcanary.core.ports.RolloutStore.CreateResult.ApplicationBusy;
+import io.llmcanary.core.ports.RolloutStore.CreateResult.Created;
+import io.llmcanary.core.ports.RolloutStore.CreateResult.IdTaken;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutCommand;
 import io.llmcanary.core.rollout.RolloutState;
@@ -13,12 +17,14 @@ import io.llmcanary.testing.AwsEndpoint;
 import io.llmcanary.testing.AwsIntegrationTest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +32,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 @AwsIntegrationTest
 class DynamoDbRolloutStoreIT {
@@ -37,11 +46,15 @@ class DynamoDbRolloutStoreIT {
   private static final List<Throwable> FAILURES = new CopyOnWriteArrayList<>();
 
   private static DynamoDbClient dynamo;
+  private String table;
   private DynamoDbRolloutStore store;
 
   @BeforeAll
   static void clients(AwsEndpoint aws) {
     dynamo = aws.configure(DynamoDbClient.builder())
+        // DynamoDB isolates racing writes; moto does not (see OneRequestAtATime). Threads still race for the order.
+        .httpClientBuilder(defaults ->
+            new OneRequestAtATime(UrlConnectionHttpClient.builder().buildWithDefaults(defaults)))
         .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
           @Override
           public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
@@ -59,7 +72,7 @@ class DynamoDbRolloutStoreIT {
   /** A table of its own for each test, so that active() sees only that test's rollouts. */
   @BeforeEach
   void table() {
-    String table = "rollouts-" + UUID.randomUUID();
+    table = "rollouts-" + UUID.randomUUID();
     DynamoDbRolloutStore.createTable(dynamo, table);
     store = new DynamoDbRolloutStore(dynamo, table);
     FAILURES.clear();
@@ -82,7 +95,7 @@ class DynamoDbRolloutStoreIT {
         T0.plusSeconds(7200), "arn:aws:states:us-east-1:123456789012:execution:promote:x", "token-abc",
         "gate passed", "{\"kind\":\"APPROVAL_NEEDED\"}");
 
-    assertThat(store.create(state)).isTrue();
+    assertThat(store.create(state)).isEqualTo(new Created());
 
     assertThat(store.get("chat", "concise-2026-11-26")).contains(state);
     assertThat(store.get("chat", "other")).isEmpty();
@@ -151,7 +164,9 @@ class DynamoDbRolloutStoreIT {
 
     List<Boolean> won = results.stream().map(f -> f.resultNow()).toList();
     assertThat(won).containsOnlyOnce(true);
-    assertThat(FAILURES).hasSize(candidates.size() - 1).allMatch(e -> e instanceof ConditionalCheckFailedException);
+    // The rollbacks are transactions (state and claim), the approval request a single conditional put.
+    assertThat(FAILURES).hasSize(candidates.size() - 1)
+        .allMatch(e -> e instanceof ConditionalCheckFailedException || e instanceof TransactionCanceledException);
     RolloutState winner = candidates.get(won.indexOf(true));
     assertThat(store.get("chat", "r1")).contains(winner);
   }
@@ -166,15 +181,17 @@ class DynamoDbRolloutStoreIT {
   }
 
   @Test
-  void creating_a_rollout_whose_id_exists_is_refused_and_keeps_the_first() {
+  void creating_a_rollout_whose_id_exists_is_refused_as_id_taken_and_keeps_the_first() {
     RolloutState first = running("chat", "r1");
     RolloutState second = RolloutState.start("chat", "r1", new StagePlan(List.of(50.0, 100.0)), T0.plusSeconds(5), null);
 
-    assertThat(store.create(first)).isTrue();
-    assertThat(store.create(second)).isFalse();
+    assertThat(store.create(first)).isEqualTo(new Created());
+    // r1 holds the application's claim itself; that blocks nothing, the id does.
+    assertThat(store.create(second)).isEqualTo(new IdTaken("r1"));
 
-    assertThat(FAILURES).singleElement().isInstanceOf(ConditionalCheckFailedException.class);
+    assertThat(FAILURES).singleElement().isInstanceOf(TransactionCanceledException.class);
     assertThat(store.get("chat", "r1")).contains(first);
+    assertThat(store.claimHolder("chat")).contains("r1");
   }
 
   @Test
@@ -204,28 +221,177 @@ class DynamoDbRolloutStoreIT {
   }
 
   @Test
-  void active_lists_only_rollouts_that_are_not_terminal() {
+  void active_lists_only_rollouts_that_are_not_terminal_and_never_the_claims() {
+    // Ended ones first: each gives the application back before the next one starts.
+    RolloutState rolledBack = running("chat", "rolled-back");
+    assertThat(store.create(rolledBack)).isEqualTo(new Created());
+    assertThat(store.replace(apply(rolledBack, new RolloutCommand.RollBack("health-check", "regression"), T0).state(), 1))
+        .isTrue();
+    RolloutState promoted = RolloutState.start("chat", "promoted", new StagePlan(List.of(100.0)), T0, null);
+    assertThat(store.create(promoted)).isEqualTo(new Created());
+    assertThat(store.replace(apply(promoted, new RolloutCommand.Finalize("workflow", "done"), T0).state(), 1)).isTrue();
+    RolloutState rejected = running("chat", "rejected");
+    assertThat(store.create(rejected)).isEqualTo(new Created());
+    RolloutState awaiting = apply(rejected, new RolloutCommand.RequestApproval("wf", "gate", "tok"), T0).state();
+    assertThat(store.replace(awaiting, 1)).isTrue();
+    assertThat(store.replace(apply(awaiting, new RolloutCommand.Reject("alice", "not convinced"), T0).state(), 2))
+        .isTrue();
     RolloutState running = running("chat", "running");
-    RolloutState waiting = apply(running("chat", "waiting"),
+    RolloutState waiting = apply(running("summarise", "waiting"),
         new RolloutCommand.RequestApproval("workflow", "gate passed", "tok"), T0).state();
     RolloutState otherApp = running("search", "running");
     for (RolloutState s : List.of(running, waiting, otherApp)) {
-      assertThat(store.create(s)).isTrue();
+      assertThat(store.create(s)).isEqualTo(new Created());
     }
-    RolloutState rolledBack = running("chat", "rolled-back");
-    store.create(rolledBack);
-    store.replace(apply(rolledBack, new RolloutCommand.RollBack("health-check", "regression"), T0).state(), 1);
-    RolloutState promoted = RolloutState.start("chat", "promoted", new StagePlan(List.of(100.0)), T0, null);
-    store.create(promoted);
-    store.replace(apply(promoted, new RolloutCommand.Finalize("workflow", "done"), T0).state(), 1);
-    RolloutState rejected = running("chat", "rejected");
-    store.create(rejected);
-    RolloutState awaiting = apply(rejected, new RolloutCommand.RequestApproval("wf", "gate", "tok"), T0).state();
-    store.replace(awaiting, 1);
-    store.replace(apply(awaiting, new RolloutCommand.Reject("alice", "not convinced"), T0).state(), 2);
 
     List<RolloutState> active = store.active();
 
     assertThat(active).containsExactlyInAnyOrder(running, waiting, otherApp);
+    assertThat(store.claimHolder("chat")).contains("running");
+  }
+
+  // ------------------------------------------------------------------- one active rollout per application
+
+  @Test
+  void of_many_starts_racing_for_one_application_exactly_one_is_created_and_the_others_are_told_which_won()
+      throws Exception {
+    int n = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<CreateResult>> results;
+    try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+      results = IntStream.range(0, n).mapToObj(i -> pool.submit(() -> {
+        go.await();
+        return store.create(running("chat", "racer-" + i));
+      })).toList();
+      go.countDown();
+    }
+
+    List<CreateResult> outcomes = results.stream().map(Future::resultNow).toList();
+    assertThat(outcomes).filteredOn(Created.class::isInstance).hasSize(1);
+    String winner = "racer-" + outcomes.indexOf(new Created());
+    assertThat(outcomes).filteredOn(r -> !(r instanceof Created)).hasSize(n - 1)
+        .allMatch(r -> r.equals(new ApplicationBusy("chat", winner)));
+    assertThat(store.claimHolder("chat")).contains(winner);
+    assertThat(store.active()).extracting(RolloutState::rolloutId).containsExactly(winner);
+    for (int i = 0; i < n; i++) {
+      // A refused start leaves nothing behind.
+      assertThat(store.get("chat", "racer-" + i).isPresent()).as("racer-%d stored", i).isEqualTo(("racer-" + i).equals(winner));
+    }
+  }
+
+  @Test
+  void while_a_rollout_is_active_a_start_of_another_id_is_refused_naming_it_and_writes_nothing() {
+    assertThat(store.create(running("chat", "r1"))).isEqualTo(new Created());
+
+    assertThat(store.create(running("chat", "r2"))).isEqualTo(new ApplicationBusy("chat", "r1"));
+
+    assertThat(store.get("chat", "r2")).isEmpty();
+    assertThat(store.claimHolder("chat")).contains("r1");
+    assertThat(store.create(running("search", "r2"))).as("another application").isEqualTo(new Created());
+  }
+
+  @Test
+  void a_terminal_replace_gives_the_application_back_in_the_same_write_so_the_next_start_succeeds() {
+    RolloutState r1 = running("chat", "r1");
+    store.create(r1);
+    RolloutState rolledBack = apply(r1, new RolloutCommand.RollBack("health-check", "errors 3x"), T0.plusSeconds(60)).state();
+
+    assertThat(store.replace(rolledBack, r1.version())).isTrue();
+
+    assertThat(store.get("chat", "r1")).contains(rolledBack);
+    assertThat(store.claimHolder("chat")).isEmpty();
+    assertThat(store.create(running("chat", "r2"))).isEqualTo(new Created());
+    assertThat(store.claimHolder("chat")).contains("r2");
+    // Bookkeeping on the ended r1 (a pending alert) is a terminal replace too; it leaves r2's claim alone.
+    assertThat(store.replace(rolledBack.withPendingAlert("ROLLBACK\nsubject\nbody"), rolledBack.version())).isTrue();
+    assertThat(store.claimHolder("chat")).contains("r2");
+  }
+
+  @Test
+  void a_non_terminal_replace_keeps_the_application_claimed() {
+    RolloutState r1 = running("chat", "r1");
+    store.create(r1);
+    RolloutState waiting = apply(r1, new RolloutCommand.RequestApproval("workflow", "gate passed", "tok"), T0).state();
+    assertThat(store.replace(waiting, 1)).isTrue();
+    RolloutState next = apply(waiting, new RolloutCommand.Approve("alice", "ok"), T0.plusSeconds(60)).state();
+    assertThat(store.replace(next, 2)).isTrue();
+
+    assertThat(store.claimHolder("chat")).contains("r1");
+    assertThat(store.create(running("chat", "r2"))).isEqualTo(new ApplicationBusy("chat", "r1"));
+  }
+
+  @Test
+  void a_terminal_replace_that_loses_its_race_keeps_the_application_claimed() {
+    RolloutState r1 = running("chat", "r1");
+    store.create(r1);
+    assertThat(store.replace(apply(r1, new RolloutCommand.RequestApproval("wf", "gate", "tok"), T0).state(), 1)).isTrue();
+
+    // A rollback derived from version 1, arriving after version 2 was written.
+    assertThat(store.replace(apply(r1, new RolloutCommand.RollBack("health-check", "late"), T0).state(), 1)).isFalse();
+
+    assertThat(store.get("chat", "r1").orElseThrow().status()).isEqualTo(RolloutStatus.AWAITING_APPROVAL);
+    assertThat(store.claimHolder("chat")).contains("r1");
+  }
+
+  @Test
+  void a_rollout_stored_before_claims_existed_can_still_end_and_then_frees_its_application() {
+    RolloutState legacy = legacy("chat", "legacy");
+    RolloutState rolledBack = apply(legacy, new RolloutCommand.RollBack("health-check", "errors"), T0).state();
+
+    assertThat(store.replace(rolledBack, legacy.version())).isTrue();
+
+    assertThat(store.get("chat", "legacy")).contains(rolledBack);
+    assertThat(store.claimHolder("chat")).isEmpty();
+    assertThat(store.create(running("chat", "next"))).isEqualTo(new Created());
+  }
+
+  @Test
+  void a_rollout_stored_before_claims_existed_ends_without_touching_the_claim_of_a_newer_rollout() {
+    RolloutState legacy = legacy("chat", "legacy");
+    // Nothing claimed the application for the legacy rollout, so a newer one got the claim.
+    assertThat(store.create(running("chat", "newer"))).isEqualTo(new Created());
+    RolloutState awaiting = apply(legacy, new RolloutCommand.RequestApproval("wf", "gate", "tok"), T0).state();
+    assertThat(store.replace(awaiting, 1)).isTrue();
+    RolloutState rejected = apply(awaiting, new RolloutCommand.Reject("alice", "no"), T0).state();
+
+    assertThat(store.replace(rejected, 2)).isTrue();
+
+    assertThat(store.get("chat", "legacy")).contains(rejected);
+    assertThat(store.claimHolder("chat")).contains("newer");
+    assertThat(store.create(running("chat", "third"))).isEqualTo(new ApplicationBusy("chat", "newer"));
+  }
+
+  @Test
+  void a_claim_held_by_the_same_rollout_id_does_not_block_its_create() {
+    RolloutState r1 = running("chat", "r1");
+    store.create(r1);
+    // Someone removed the state by hand and left the claim: creating r1 again is not "busy".
+    dynamo.deleteItem(b -> b.tableName(table).key(Map.of(
+        "pk", AttributeValue.fromS(DynamoDbRolloutStore.partitionKey("chat", "r1")), "sk", AttributeValue.fromS("STATE"))));
+
+    assertThat(store.create(r1)).isEqualTo(new Created());
+
+    assertThat(store.get("chat", "r1")).contains(r1);
+    assertThat(store.claimHolder("chat")).contains("r1");
+  }
+
+  @Test
+  void an_ended_rollout_is_stored_without_claiming_its_application() {
+    store.create(running("chat", "current"));
+    RolloutState ended = apply(running("chat", "ended"), new RolloutCommand.RollBack("ops", "restore"), T0).state();
+
+    assertThat(store.create(ended)).isEqualTo(new Created());
+
+    assertThat(store.get("chat", "ended")).contains(ended);
+    assertThat(store.claimHolder("chat")).contains("current");
+  }
+
+  /** A running rollout as stored before application claims existed: a STATE item and no claim. */
+  private RolloutState legacy(String app, String id) {
+    RolloutState s = running(app, id);
+    assertThat(store.create(s)).isEqualTo(new Created());
+    dynamo.deleteItem(b -> b.tableName(table).key(DynamoDbRolloutStore.claimKey(app)));
+    assertThat(store.claimHolder(app)).isEmpty();
+    return s;
   }
 }

@@ -20,6 +20,7 @@ import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.metrics.WindowStats;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.MetricsQuery;
+import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.promotion.ApprovalChannels;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.promotion.PromotionPorts;
@@ -122,7 +123,16 @@ public final class LocalPromotionState implements AutoCloseable {
     this.clock = clock;
     this.seededFrom = seededFrom;
     this.settings = saved.settings() == null ? Settings.DEFAULTS : saved.settings();
-    saved.rollouts().forEach(store::create);
+    for (RolloutState r : saved.rollouts()) {
+      // Ended rollouts come back without a claim; an active one claims its application again.
+      RolloutStore.CreateResult restored = store.create(r);
+      boolean listedTwice = restored instanceof RolloutStore.CreateResult.IdTaken
+          && store.get(r.application(), r.rolloutId()).orElseThrow().equals(r); // one per execution of it
+      if (!(restored instanceof RolloutStore.CreateResult.Created) && !listedTwice) {
+        throw new IllegalStateException("cannot open the local promotion state in " + dir + ": state.json cannot hold"
+            + " rollout " + r.rolloutId() + " of " + r.application() + " (" + restored + "); fix or remove state.json");
+      }
+    }
     saved.audit().stream().sorted(Comparator.comparing(AuditEvent::at)).forEach(store::append);
     this.workflow = newWorkflow(saved.executions());
   }
@@ -149,7 +159,12 @@ public final class LocalPromotionState implements AutoCloseable {
       Path stateFile = dir.resolve("state.json");
       Saved saved = Files.exists(stateFile) ? MAPPER.readValue(stateFile.toFile(), Saved.class)
           : new Saved(1, Settings.DEFAULTS, List.of(), List.of(), List.of());
-      return new LocalPromotionState(dir, ch, lock, config, seeded, saved, clock, alertPrinter);
+      try {
+        return new LocalPromotionState(dir, ch, lock, config, seeded, saved, clock, alertPrinter);
+      } catch (RuntimeException e) {
+        ch.close(); // releases the lock too
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the local promotion state in " + dir + ": " + e.getMessage(), e);
     }

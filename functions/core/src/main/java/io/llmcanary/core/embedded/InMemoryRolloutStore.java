@@ -4,6 +4,7 @@ import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,11 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rollout store in memory, with the same conditional-write contract as DynamoDB: a replace wins only if
- * the stored version is the expected one. For the local runner, the simulator and handler tests.
+ * the stored version is the expected one, and an application is claimed by at most one rollout that is not
+ * terminal. For the local runner, the simulator and handler tests.
+ *
+ * <p>Writes (create, replace) run under one lock, so that checking the claim and the version and writing the
+ * state and the claim are one step, as DynamoDB's transactions make them; reads take no lock.
  */
 public final class InMemoryRolloutStore implements RolloutStore {
 
+  private final Object writeLock = new Object();
   private final Map<String, RolloutState> states = new ConcurrentHashMap<>();
+  /** application -> the rollout id that holds it; guarded by {@link #writeLock}. */
+  private final Map<String, String> claims = new HashMap<>();
   private final Map<String, List<AuditEvent>> audit = new ConcurrentHashMap<>();
 
   private static String key(String application, String rolloutId) {
@@ -33,21 +41,41 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public boolean create(RolloutState state) {
-    return states.putIfAbsent(key(state.application(), state.rolloutId()), state) == null;
+  public CreateResult create(RolloutState state) {
+    String app = state.application();
+    String id = state.rolloutId();
+    synchronized (writeLock) {
+      if (states.containsKey(key(app, id))) {
+        return new CreateResult.IdTaken(id);
+      }
+      boolean claims = !state.status().isTerminal();
+      String holder = this.claims.get(app);
+      if (claims && holder != null && !holder.equals(id)) {
+        return new CreateResult.ApplicationBusy(app, holder);
+      }
+      states.put(key(app, id), state);
+      if (claims) {
+        this.claims.put(app, id);
+      }
+      return new CreateResult.Created();
+    }
   }
 
   @Override
   public boolean replace(RolloutState next, long expectedVersion) {
-    boolean[] won = {false};
-    states.computeIfPresent(key(next.application(), next.rolloutId()), (k, current) -> {
-      if (current.version() == expectedVersion) {
-        won[0] = true;
-        return next;
+    String k = key(next.application(), next.rolloutId());
+    synchronized (writeLock) {
+      RolloutState current = states.get(k);
+      if (current == null || current.version() != expectedVersion) {
+        return false;
       }
-      return current;
-    });
-    return won[0];
+      states.put(k, next);
+      if (next.status().isTerminal()) {
+        // Give the application back only if this rollout holds it.
+        claims.remove(next.application(), next.rolloutId());
+      }
+      return true;
+    }
   }
 
   @Override

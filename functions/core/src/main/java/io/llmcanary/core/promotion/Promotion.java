@@ -11,6 +11,7 @@ import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.AlertPublisher.AlertDeliveryException;
 import io.llmcanary.core.ports.ApprovalGateway.StaleTaskTokenException;
 import io.llmcanary.core.ports.ConfigPublisher.Speed;
+import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.promotion.PromotionRequest.ApplyStage;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
 import io.llmcanary.core.promotion.PromotionRequest.ExpireApproval;
@@ -103,12 +104,13 @@ public final class Promotion {
     if (r.canary() == null) {
       return DecisionResult.refused(app, rolloutId, "cannot start: no canary version given");
     }
-    Optional<RolloutState> active = ports.store().active().stream().filter(s -> s.application().equals(app)).findFirst();
+    // An early, friendly answer (also for rollouts stored before the store kept application claims). active() may
+    // lag behind the latest writes, so each hit is read again; the atomic create below is what guarantees it.
+    Optional<RolloutState> active = ports.store().active().stream().filter(s -> s.application().equals(app))
+        .flatMap(s -> ports.store().get(app, s.rolloutId()).stream()).filter(s -> !s.status().isTerminal())
+        .findFirst();
     if (active.isPresent()) {
-      RolloutState a = active.get();
-      return DecisionResult.refused(app, rolloutId, "cannot start: rollout " + a.rolloutId()
-          + " is already active for application " + app + " (" + RolloutStateMachine.describe(a)
-          + "). One rollout at a time: let it finish, reject it or roll it back first");
+      return DecisionResult.refused(app, rolloutId, busy(app, active.get().rolloutId(), active));
     }
     if (current.canaryPercent() > 0) {
       return DecisionResult.refused(app, rolloutId, "cannot start: the published config still sends "
@@ -139,8 +141,17 @@ public final class Promotion {
     StagePlan plan = new StagePlan(candidate.stages());
     Instant now = now();
     RolloutState state = RolloutState.start(app, rolloutId, plan, now, null);
-    if (!ports.store().create(state)) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: a rollout with id " + rolloutId + " exists already");
+    switch (ports.store().create(state)) {
+      case RolloutStore.CreateResult.Created created -> { }
+      case RolloutStore.CreateResult.IdTaken taken -> {
+        return DecisionResult.refused(app, rolloutId, "cannot start: a rollout with id " + rolloutId + " exists already"
+            + ports.store().get(app, rolloutId).map(s -> " (" + s.status() + ")").orElse("") + "; choose another id");
+      }
+      case RolloutStore.CreateResult.ApplicationBusy b -> {
+        // Another start won the race (or the early check read a lagging index): name the rollout in the way.
+        return DecisionResult.refused(app, rolloutId, busy(app, b.activeRolloutId(),
+            ports.store().get(app, b.activeRolloutId())));
+      }
     }
     String reason = r.reason() == null || r.reason().isBlank() ? "canary " + r.canary().model() : r.reason();
     ports.store().append(AuditEvent.decision(state, now, actor(r.actor()), "STARTED", reason, null));
@@ -164,6 +175,17 @@ public final class Promotion {
     return DecisionResult.applied(started, "started rollout " + rolloutId + " of " + app + ": "
         + Texts.pct(first) + " of users on the canary (" + r.canary().model() + "), stages " + stagesText(plan)
         + ". Workflow: " + executionArn + ".");
+  }
+
+  /** The refusal of a start while another rollout of the application is active. */
+  private static String busy(String app, String activeRolloutId, Optional<RolloutState> active) {
+    if (active.isPresent() && active.get().status().isTerminal()) {
+      return "cannot start: rollout " + activeRolloutId + " of application " + app + " ended ("
+          + active.get().status() + ") while this start ran; start again";
+    }
+    return "cannot start: rollout " + activeRolloutId + " is already active for application " + app
+        + active.map(a -> " (" + RolloutStateMachine.describe(a) + ")").orElse("")
+        + ". One rollout at a time: let it finish, reject it or roll it back first";
   }
 
   // ----------------------------------------------------------------------------------------- apply-stage

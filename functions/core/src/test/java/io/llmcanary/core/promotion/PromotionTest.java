@@ -11,6 +11,7 @@ import io.llmcanary.core.embedded.InMemoryConfigStore.Publication;
 import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.ConfigPublisher.Speed;
+import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.promotion.PromotionRequest.ApplyStage;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
 import io.llmcanary.core.promotion.PromotionRequest.ExpireApproval;
@@ -23,10 +24,17 @@ import io.llmcanary.core.rollout.RolloutCommand;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStateMachine;
 import io.llmcanary.core.rollout.RolloutStatus;
+import io.llmcanary.core.rollout.StagePlan;
 import io.llmcanary.core.rollout.Transition;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class PromotionTest {
@@ -105,6 +113,69 @@ class PromotionTest {
           .contains("RUNNING at stage 1 of 4 (5%)");
       assertThat(f.store.get(APP, "second")).isEmpty();
       assertThat(f.configs.currentConfig().rolloutId()).isEqualTo("first");
+    }
+
+    @Test
+    void aStartThatALaggingActiveListLetsThroughIsRefusedByTheAtomicCreateNamingTheActiveRollout() {
+      // "first" won a race a moment ago: its state is stored, its config not published yet, and the list of
+      // active rollouts (an eventually consistent index in DynamoDB) does not show it yet.
+      f.store.create(RolloutState.start(APP, "first", StagePlan.DEFAULT, f.clock.instant(), null));
+      RolloutStore lagging = new ForwardingStore(f.store) {
+        @Override
+        public List<RolloutState> active() {
+          return List.of();
+        }
+      };
+      PromotionPorts ports = f.ports();
+      Promotion racing = new Promotion(new PromotionPorts(lagging, ports.configs(), ports.metrics(), ports.policy(),
+          ports.alerts(), ports.approvals(), ports.starter(), ports.configCheck(), ports.clock()), null);
+
+      DecisionResult r = racing.start(f.startRequest("second"));
+
+      assertThat(r.applied()).isFalse();
+      assertThat(r.message()).isEqualTo("cannot start: rollout first is already active for application support-chat"
+          + " (RUNNING at stage 1 of 4 (5%)). One rollout at a time: let it finish, reject it or roll it back first");
+      assertThat(f.store.get(APP, "second")).isEmpty();
+      assertThat(f.configs.publications()).isEmpty();
+      assertThat(f.started).isEmpty();
+    }
+
+    @RepeatedTest(10)
+    void ofStartsRacingForOneApplicationExactlyOneStartsAndEveryOtherIsRefusedNamingIt() throws Exception {
+      int n = 8;
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<DecisionResult>> futures;
+      try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+        futures = IntStream.range(0, n).mapToObj(i -> pool.submit(() -> {
+          go.await();
+          return p.start(f.startRequest("racer-" + i));
+        })).toList();
+        go.countDown();
+      }
+      List<DecisionResult> results = futures.stream().map(Future::resultNow).toList();
+
+      List<DecisionResult> applied = results.stream().filter(DecisionResult::applied).toList();
+      assertThat(applied).hasSize(1);
+      String winner = applied.get(0).rolloutId();
+      assertThat(f.store.active()).extracting(RolloutState::rolloutId).containsExactly(winner);
+      assertThat(f.started).containsExactly(winner);
+      assertThat(f.configs.currentConfig().rolloutId()).isEqualTo(winner);
+      // Whichever check caught a loser (the active list, the published config, the atomic create), it names the winner.
+      assertThat(results).filteredOn(res -> !res.applied()).hasSize(n - 1)
+          .allSatisfy(res -> assertThat(res.message()).startsWith("cannot start: ").contains(winner));
+    }
+
+    @Test
+    void startsAgainOnceTheActiveRolloutHasEnded() {
+      started("first");
+      RolloutState s = f.state("first");
+      f.store.replace(move(s, new RolloutCommand.RollBack("health-check", "errors 3x")), s.version());
+      f.configs.publish(f.configs.currentConfig().withCanaryPercent(0), Speed.IMMEDIATE, "rolled back");
+
+      DecisionResult r = p.start(f.startRequest("second"));
+
+      assertThat(r.applied()).as(r.message()).isTrue();
+      assertThat(f.store.active()).extracting(RolloutState::rolloutId).containsExactly("second");
     }
 
     @Test
@@ -596,4 +667,43 @@ class PromotionTest {
     };
   }
 
+
+  /** A store that hands every call to another; tests override what they fake. */
+  static class ForwardingStore implements RolloutStore {
+    private final RolloutStore inner;
+
+    ForwardingStore(RolloutStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public java.util.Optional<RolloutState> get(String application, String rolloutId) {
+      return inner.get(application, rolloutId);
+    }
+
+    @Override
+    public List<RolloutState> active() {
+      return inner.active();
+    }
+
+    @Override
+    public CreateResult create(RolloutState state) {
+      return inner.create(state);
+    }
+
+    @Override
+    public boolean replace(RolloutState next, long expectedVersion) {
+      return inner.replace(next, expectedVersion);
+    }
+
+    @Override
+    public void append(AuditEvent event) {
+      inner.append(event);
+    }
+
+    @Override
+    public List<AuditEvent> history(String application, String rolloutId) {
+      return inner.history(application, rolloutId);
+    }
+  }
 }
