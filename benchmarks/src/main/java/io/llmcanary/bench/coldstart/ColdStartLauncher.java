@@ -119,7 +119,7 @@ public final class ColdStartLauncher {
   }
 
   /** Wall clock in microseconds: comparable across processes (the runner's start of {@code criu restore}). */
-  private static long epochMicros() {
+  static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }

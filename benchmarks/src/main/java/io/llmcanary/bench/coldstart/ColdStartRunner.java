@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
@@ -404,7 +405,7 @@ public final class ColdStartRunner {
       Files.copy(dir.resolve("classload.snapshot"), dir.resolve("classload.log"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    long t0 = epochMicros();
+    long t0 = ColdStartLauncher.epochMicros();
     // Without --restore-detached criu waits for the restored JVM, which exits after its first response.
     int rc = criu(criu, snap.images(), "restore", "--tcp-close");
     String stdout = Files.readString(dir.resolve("stdout.log"));
@@ -434,11 +435,6 @@ public final class ColdStartRunner {
     Process c = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(images.resolve(action + ".out").toFile()).start();
     return c.waitFor();
-  }
-
-  private static long epochMicros() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
   private static String tail(Path file, int lines) {
@@ -506,9 +502,9 @@ public final class ColdStartRunner {
     restoredRow("criu restore started → first response", rb, rp, Restored::totalMs);
     restoredRow("  restore (→ process running again)", rb, rp, Restored::restoreMs);
     restoredRow("  afterRestore + first invoke", rb, rp, Restored::afterRestoreToReadyMs);
-    double ratio = medianOf(rp, Restored::totalMs) / medianOf(rb, Restored::totalMs);
+    double ratio = median(rp, Restored::totalMs) / median(rb, Restored::totalMs);
     System.out.printf(Locale.ROOT, "ratio of medians, restored proxy / restored bare: %.2f; restored proxy / bare started "
-        + "from scratch (%.1f ms): %.2f%n", ratio, plainBareMedianMs, medianOf(rp, Restored::totalMs) / plainBareMedianMs);
+        + "from scratch (%.1f ms): %.2f%n", ratio, plainBareMedianMs, median(rp, Restored::totalMs) / plainBareMedianMs);
     restoredClassLoads(proxy, criu, java, flags, event);
     StringBuilder csv = new StringBuilder("round,subject,total_ms,restore_ms,after_restore_to_ready_ms,invoke_ms\n");
     for (int i = 0; i < runs; i++) {
@@ -518,8 +514,8 @@ public final class ColdStartRunner {
       }
     }
     Files.writeString(out.resolve("restored-runs.csv"), csv);
-    System.out.printf(Locale.ROOT, "coldstart_restored_bare_median_ms=%.1f%n", medianOf(rb, Restored::totalMs));
-    System.out.printf(Locale.ROOT, "coldstart_restored_proxy_median_ms=%.1f%n", medianOf(rp, Restored::totalMs));
+    System.out.printf(Locale.ROOT, "coldstart_restored_bare_median_ms=%.1f%n", median(rb, Restored::totalMs));
+    System.out.printf(Locale.ROOT, "coldstart_restored_proxy_median_ms=%.1f%n", median(rp, Restored::totalMs));
     System.out.printf(Locale.ROOT, "coldstart_restored_ratio=%.2f%n", ratio);
     return ratio;
   }
@@ -558,17 +554,8 @@ public final class ColdStartRunner {
             .reduce((a, b) -> a + ", " + b).orElse(""));
   }
 
-  interface RestoredField {
-    double of(Restored r);
-  }
-
-  private static double medianOf(List<Restored> runs, RestoredField f) {
-    return quantile(runs.stream().mapToDouble(f::of).sorted().toArray(), 0.5);
-  }
-
-  private static void restoredRow(String label, List<Restored> a, List<Restored> b, RestoredField f) {
-    System.out.printf(Locale.ROOT, "%-40s %28s %28s%n", label, spread(a.stream().mapToDouble(f::of).sorted().toArray()),
-        spread(b.stream().mapToDouble(f::of).sorted().toArray()));
+  private static void restoredRow(String label, List<Restored> a, List<Restored> b, ToDoubleFunction<Restored> f) {
+    System.out.printf(Locale.ROOT, "%-40s %28s %28s%n", label, cell(a, f), cell(b, f));
   }
 
   private static String criuVersion(String criu) {
@@ -751,12 +738,8 @@ public final class ColdStartRunner {
 
   // ---- statistics and output
 
-  interface Field {
-    double of(Run r);
-  }
-
-  static double median(List<Run> runs, Field f) {
-    return quantile(runs.stream().mapToDouble(f::of).sorted().toArray(), 0.5);
+  static <T> double median(List<T> runs, ToDoubleFunction<T> f) {
+    return quantile(runs.stream().mapToDouble(f).sorted().toArray(), 0.5);
   }
 
   static double quantile(double[] sorted, double q) {
@@ -778,15 +761,12 @@ public final class ColdStartRunner {
     row("  first invoke", bare, proxy, offline, Run::invokeMs);
   }
 
-  private static void row(String label, List<Run> a, List<Run> b, List<Run> c, Field f) {
+  private static void row(String label, List<Run> a, List<Run> b, List<Run> c, ToDoubleFunction<Run> f) {
     System.out.printf(Locale.ROOT, "%-32s %28s %28s %28s%n", label, cell(a, f), cell(b, f), c == null ? "" : cell(c, f));
   }
 
-  private static String cell(List<Run> runs, Field f) {
-    return spread(runs.stream().mapToDouble(f::of).sorted().toArray());
-  }
-
-  private static String spread(double[] v) {
+  private static <T> String cell(List<T> runs, ToDoubleFunction<T> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
     return String.format(Locale.ROOT, "%.1f [%.0f–%.0f] (%.0f–%.0f)", quantile(v, 0.5), quantile(v, 0.25),
         quantile(v, 0.75), v[0], v[v.length - 1]);
   }

@@ -18,6 +18,7 @@ import io.llmcanary.testing.AwsIntegrationTest;
 import io.llmcanary.testing.ConfigAndMetricsStub;
 import io.llmcanary.testing.JarOnlyClassLoader;
 import io.llmcanary.testing.SystemProperties;
+import io.llmcanary.testing.TrimmedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,28 +80,15 @@ class LambdaJarIT {
 
   @Test
   void holdsNoYamlSupportNoEventClassesAndNoVersionedClassesItWouldNeverLoad() throws IOException {
-    assertThat(files())
-        .noneMatch(n -> n.startsWith("org/yaml/"))
-        .noneMatch(n -> n.startsWith("com/fasterxml/jackson/dataformat/yaml/"))
-        .noneMatch(n -> n.startsWith("META-INF/versions/"))
-        .noneMatch(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA")))
-        // The event is a plain Map: aws-lambda-java-events is not used at all.
-        .noneMatch(n -> n.startsWith("com/amazonaws/services/lambda/runtime/events/"));
+    // The event is a plain Map: aws-lambda-java-events is not used at all.
+    assertThat(TrimmedJar.yamlVersionedSignedOrEventEntries(files())).isEmpty();
   }
 
   @Test
   void holdsNoAsyncClientsNoDynamoDbStreamsNoWarmUpProvidersAndNoChatProxyAdapters() throws IOException {
     List<String> names = files();
-    assertThat(names)
-        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/[^/]*AsyncClient[^/]*\\.class"))
-        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/paginators/[^/]*Publisher[^/]*\\.class"))
-        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/waiters/[^/]*AsyncWaiter[^/]*\\.class"))
-        .noneMatch(n -> n.matches("software/amazon/awssdk/services/[^/]+/internal/warmup/.*"))
-        .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/dynamodb/streams/"))
-        .noneMatch(n -> n.equals("META-INF/services/software.amazon.awssdk.core.warmup.SdkWarmUpProvider"))
-        .noneMatch(n -> n.startsWith("io/llmcanary/aws/bedrock/") || n.startsWith("io/llmcanary/aws/openai/")
-            || n.startsWith("io/llmcanary/aws/appconfig/AppConfigAgentConfigSource"));
-    // What the handler does use of the same services stays.
+    assertThat(TrimmedJar.asyncStreamsWarmUpOrProxyAdapterEntries(names)).isEmpty();
+    // What the function does use of the same services stays.
     assertThat(names).contains("software/amazon/awssdk/services/dynamodb/DefaultDynamoDbClient.class",
         "software/amazon/awssdk/services/dynamodb/paginators/QueryIterable.class",
         "software/amazon/awssdk/services/sns/DefaultSnsClient.class",
@@ -111,14 +99,7 @@ class LambdaJarIT {
 
   @Test
   void everyServiceProviderItListsIsInTheJar() throws IOException {
-    List<String> names = files();
-    try (JarFile j = new JarFile(jar().toFile())) {
-      for (String service : names.stream().filter(n -> n.startsWith("META-INF/services/")).toList()) {
-        String text = new String(j.getInputStream(j.getEntry(service)).readAllBytes(), StandardCharsets.UTF_8);
-        text.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).forEach(provider ->
-            assertThat(names).as(service).contains(provider.replace('.', '/') + ".class"));
-      }
-    }
+    assertThat(TrimmedJar.missingServiceProviders(jar())).isEmpty();
   }
 
   /**
