@@ -91,7 +91,9 @@ public final class ProxyPriming {
     }
     boolean agent = false;
     boolean bedrock = false;
-    String[] credentials = {null};
+    // What the throwaway Bedrock client signs with (see bedrockPath); null when Bedrock is not wired.
+    String credentials = !ChatProxyWiring.bedrockWired(env) ? null
+        : credentialsAnswerLocally(env) ? DEFAULT_CHAIN : STATIC_DUMMY_CREDENTIALS;
     boolean openAi = false;
     int stubRequests = 0;
     try (LoopbackStub stub = new LoopbackStub(Map.of(
@@ -105,7 +107,7 @@ public final class ProxyPriming {
       }
       if (ChatProxyWiring.bedrockWired(env)) {
         try {
-          bedrock = bedrockPath(env, stub.baseUrl(), credentials);
+          bedrock = bedrockPath(env, stub.baseUrl(), DEFAULT_CHAIN.equals(credentials));
         } catch (RuntimeException e) {
           failures.add("bedrockPath: " + e.getClass().getSimpleName());
         }
@@ -130,7 +132,7 @@ public final class ProxyPriming {
         failures.add("sdkWarmUp: " + e.getClass().getSimpleName());
       }
     }
-    return new Report(request[0], request[1], request[2], agent, bedrock, credentials[0], openAi, warmedSdk,
+    return new Report(request[0], request[1], request[2], agent, bedrock, credentials, openAi, warmedSdk,
         stubRequests, List.copyOf(failures));
   }
 
@@ -190,8 +192,7 @@ public final class ProxyPriming {
     return source.snapshot().config() != null;
   }
 
-  private static boolean bedrockPath(Map<String, String> env, String stubUrl, String[] credentialsUsed) {
-    boolean chain = credentialsAnswerLocally(env);
+  private static boolean bedrockPath(Map<String, String> env, String stubUrl, boolean chain) {
     AwsCredentialsProvider credentials = chain
         ? DefaultCredentialsProvider.builder().build()
         : StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming-not-a-secret"));
@@ -202,7 +203,6 @@ public final class ProxyPriming {
       for (boolean json : new boolean[] {false, true}) {
         ok &= model.complete(dryRequest("bedrock", json)).text() != null;
       }
-      credentialsUsed[0] = chain ? DEFAULT_CHAIN : STATIC_DUMMY_CREDENTIALS;
       return ok;
     } finally {
       if (credentials instanceof DefaultCredentialsProvider d) {

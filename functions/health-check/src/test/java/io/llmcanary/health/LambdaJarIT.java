@@ -20,7 +20,6 @@ import io.llmcanary.testing.JarOnlyClassLoader;
 import io.llmcanary.testing.SystemProperties;
 import io.llmcanary.testing.TrimmedJar;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,16 +42,11 @@ class LambdaJarIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static Path jar() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("target"))) {
-      return s.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).findFirst().orElseThrow();
-    }
-  }
+  static final Path JAR = Path.of("target", "canary-health-check-lambda.jar");
 
   static List<String> files() throws IOException {
-    try (JarFile j = new JarFile(jar().toFile())) {
-      return j.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).toList();
-    }
+    assertThat(JAR).exists();
+    return TrimmedJar.entries(JAR);
   }
 
   static Path root() {
@@ -89,17 +81,12 @@ class LambdaJarIT {
     List<String> names = files();
     assertThat(TrimmedJar.asyncStreamsWarmUpOrProxyAdapterEntries(names)).isEmpty();
     // What the function does use of the same services stays.
-    assertThat(names).contains("software/amazon/awssdk/services/dynamodb/DefaultDynamoDbClient.class",
-        "software/amazon/awssdk/services/dynamodb/paginators/QueryIterable.class",
-        "software/amazon/awssdk/services/sns/DefaultSnsClient.class",
-        "software/amazon/awssdk/services/sfn/DefaultSfnClient.class",
-        "software/amazon/awssdk/services/cloudwatch/DefaultCloudWatchClient.class",
-        "software/amazon/awssdk/services/appconfig/DefaultAppConfigClient.class");
+    assertThat(names).containsAll(TrimmedJar.BACK_END_CLIENTS);
   }
 
   @Test
   void everyServiceProviderItListsIsInTheJar() throws IOException {
-    assertThat(TrimmedJar.missingServiceProviders(jar())).isEmpty();
+    assertThat(TrimmedJar.missingServiceProviders(JAR)).isEmpty();
   }
 
   /**
@@ -165,7 +152,7 @@ class LambdaJarIT {
             "aws.endpointUrlSfn", aws.uri().toString(), "aws.endpointUrlAppConfig", stub.uri().toString(),
             "aws.endpointUrlCloudWatch", stub.uri().toString(),
             "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing"), () -> {
-              try (JarOnlyClassLoader isolated = new JarOnlyClassLoader(jar(), JarProbe.class)) {
+              try (JarOnlyClassLoader isolated = new JarOnlyClassLoader(JAR, JarProbe.class)) {
                 return isolated.call(JarProbe.class, "run", env, event, bad.toString());
               }
             });

@@ -17,6 +17,15 @@ import java.util.jar.JarFile;
  */
 public final class TrimmedJar {
 
+  /** The sync clients both back-end functions wire (DynamoDB with its query paginator, SNS, SFN, CloudWatch, AppConfig). */
+  public static final List<String> BACK_END_CLIENTS = List.of(
+      "software/amazon/awssdk/services/dynamodb/DefaultDynamoDbClient.class",
+      "software/amazon/awssdk/services/dynamodb/paginators/QueryIterable.class",
+      "software/amazon/awssdk/services/sns/DefaultSnsClient.class",
+      "software/amazon/awssdk/services/sfn/DefaultSfnClient.class",
+      "software/amazon/awssdk/services/cloudwatch/DefaultCloudWatchClient.class",
+      "software/amazon/awssdk/services/appconfig/DefaultAppConfigClient.class");
+
   private TrimmedJar() {}
 
   /** The jar's file entries, directories left out. */
