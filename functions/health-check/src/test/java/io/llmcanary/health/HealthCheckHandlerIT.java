@@ -145,7 +145,7 @@ class HealthCheckHandlerIT {
     assertThat(store.active()).noneMatch(a -> a.rolloutId().equals(rolloutId));
     assertThat(store.history(APP, rolloutId).stream().map(AuditEvent::type)).containsSubsequence("VERDICT",
         "TRANSITION", "CONFIG_ROLLED_BACK", "ALERT_SENT");
-    assertThat(config.currentConfig().canaryPercent()).isZero();
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
 
     List<JsonNode> envelopes = delivered();
     assertThat(envelopes).hasSize(1);
@@ -163,7 +163,7 @@ class HealthCheckHandlerIT {
     RolloutState afterFirst = store.get(APP, rolloutId).orElseThrow();
     assertThat(afterFirst.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
     assertThat(afterFirst.pendingAlert()).contains("alert: pending");
-    assertThat(config.currentConfig().canaryPercent()).isZero();
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
 
     topic();
     Instant next = now.plus(Duration.ofMinutes(15));

@@ -139,7 +139,7 @@ class HealthCheckHandlerTest {
     assertThat(r.get("action")).isEqualTo("ROLLED_BACK");
     assertThat(r.get("verdict")).isEqualTo("REGRESSION");
     assertThat(stored().status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(config.currentConfig().canaryPercent()).isZero();
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
     assertThat(config.publications().get(0).speed()).isEqualTo(ConfigPublisher.Speed.IMMEDIATE);
     assertThat(alerts.delivered()).singleElement().satisfies(a -> {
       assertThat(a.subject()).contains(APP).contains(ID).contains("avg_quality");
@@ -241,7 +241,7 @@ class HealthCheckHandlerTest {
     Map<String, Object> first = only(handler().handleRequest(SCHEDULED, null));
     assertThat(first.get("action")).isEqualTo("ROLLED_BACK");
     assertThat(stored().status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(config.currentConfig().canaryPercent()).isZero();
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
     assertThat(alerts.delivered()).isEmpty();
 
     now.set(now.get().plus(Duration.ofMinutes(15)));
@@ -260,8 +260,8 @@ class HealthCheckHandlerTest {
     AtomicInteger conflicts = new AtomicInteger(1);
     ConfigPublisher conflicted = new ConfigPublisher() {
       @Override
-      public RolloutConfig currentConfig() {
-        return config.currentConfig();
+      public RolloutConfig deployedConfig() {
+        return config.deployedConfig();
       }
 
       @Override
@@ -275,12 +275,12 @@ class HealthCheckHandlerTest {
     };
     handler(conflicted).handleRequest(SCHEDULED, null);
     assertThat(alerts.delivered()).singleElement().satisfies(a -> assertThat(a.body()).contains("ACTION NEEDED"));
-    assertThat(config.currentConfig().canaryPercent()).isEqualTo(5.0);
+    assertThat(config.deployedConfig().canaryPercent()).isEqualTo(5.0);
 
     now.set(now.get().plus(Duration.ofMinutes(15)));
     Map<String, Object> r = only(handler(conflicted).handleRequest(SCHEDULED, null));
     assertThat(r.get("action")).isEqualTo("RESUMED");
-    assertThat(config.currentConfig().canaryPercent()).isZero();
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
     assertThat(alerts.delivered()).hasSize(1);
     assertThat(stored().pendingAlert()).isNull();
   }

@@ -168,11 +168,11 @@ class PromotionHandlerIT {
       assertThat(a.path("applied").asBoolean()).as(a + " / " + r).isNotEqualTo(r.path("applied").asBoolean());
       if (a.path("applied").asBoolean()) {
         assertThat(end).isEqualTo(RolloutStatus.RUNNING);
-        assertThat(configs.currentConfig().canaryPercent()).isEqualTo(5.0);
+        assertThat(configs.deployedConfig().canaryPercent()).isEqualTo(5.0);
         assertThat(r.path("message").asText()).contains("not waiting for approval");
       } else {
         assertThat(end).isEqualTo(RolloutStatus.REJECTED);
-        assertThat(configs.currentConfig().canaryPercent()).isZero();
+        assertThat(configs.deployedConfig().canaryPercent()).isZero();
       }
       assertThat(tokens.log).hasSize(1);
       long decisions = store.history(APP, Embedded.ROLLOUT).stream()

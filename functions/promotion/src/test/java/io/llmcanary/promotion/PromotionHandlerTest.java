@@ -66,7 +66,7 @@ class PromotionHandlerTest {
   void aWholeRolloutThroughTheSampleEvents() {
     JsonNode started = call("promotion-start.json");
     assertThat(started.path("applied").asBoolean()).as(started.toString()).isTrue();
-    assertThat(e.configs.currentConfig().canaryPercent()).isEqualTo(5.0);
+    assertThat(e.configs.deployedConfig().canaryPercent()).isEqualTo(5.0);
 
     JsonNode applied = call("promotion-apply-stage.json");
     assertThat(applied.path("next").asText()).isEqualTo("WAIT");
@@ -91,7 +91,7 @@ class PromotionHandlerTest {
     JsonNode next = call("promotion-apply-stage-after-approval.json");
     assertThat(next.path("next").asText()).isEqualTo("WAIT");
     assertThat(next.path("percent").asDouble()).isEqualTo(25.0);
-    assertThat(e.configs.currentConfig().canaryPercent()).isEqualTo(25.0);
+    assertThat(e.configs.deployedConfig().canaryPercent()).isEqualTo(25.0);
 
     JsonNode status = call("promotion-api-status.json");
     assertThat(status.path("statusCode").asInt()).isEqualTo(200);
@@ -119,8 +119,8 @@ class PromotionHandlerTest {
     JsonNode finalized = call("promotion-finalize.json");
     assertThat(finalized.path("next").asText()).isEqualTo("PROMOTED");
     assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.PROMOTED);
-    assertThat(e.configs.currentConfig().versions()).containsOnlyKeys("stable");
-    assertThat(e.configs.currentConfig().versions().get("stable").systemPrompt()).contains("concise");
+    assertThat(e.configs.deployedConfig().versions()).containsOnlyKeys("stable");
+    assertThat(e.configs.deployedConfig().versions().get("stable").systemPrompt()).contains("concise");
 
     JsonNode late = call("promotion-api-approve.json");
     assertThat(late.path("statusCode").asInt()).isEqualTo(409);
@@ -139,7 +139,7 @@ class PromotionHandlerTest {
 
     assertThat(r.path("statusCode").asInt()).isEqualTo(200);
     assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.REJECTED);
-    assertThat(e.configs.currentConfig().canaryPercent()).isZero();
+    assertThat(e.configs.deployedConfig().canaryPercent()).isZero();
     assertThat(e.tokens.log).singleElement().asString().startsWith("failure Rejected rejected by arn:aws:iam::123456789012:user/alice: too terse");
   }
 
@@ -160,7 +160,7 @@ class PromotionHandlerTest {
     e.policy.gates.add(Outcome.REGRESSION);
     JsonNode r = gate(0);
     assertThat(r.path("next").asText()).isEqualTo("ROLLED_BACK");
-    assertThat(e.configs.currentConfig().canaryPercent()).isZero();
+    assertThat(e.configs.deployedConfig().canaryPercent()).isZero();
   }
 
   @Test

@@ -268,16 +268,16 @@ class PromotionStateMachineIT {
     String id = start();
 
     awaitApprovalOf(id, 0);
-    assertThat(configs.currentConfig().canaryPercent()).isEqualTo(5.0);
+    assertThat(configs.deployedConfig().canaryPercent()).isEqualTo(5.0);
     assertThat(decide(id, "approve", "stage 1 looks fine").path("applied").asBoolean()).isTrue();
 
     awaitApprovalOf(id, 1);
-    assertThat(configs.currentConfig().canaryPercent()).isEqualTo(25.0);
+    assertThat(configs.deployedConfig().canaryPercent()).isEqualTo(25.0);
     DescribeExecutionResponse console = approvePromotion(id, "approve");
     assertThat(console.status()).as(console.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
     awaitApprovalOf(id, 2);
-    assertThat(configs.currentConfig().canaryPercent()).isEqualTo(50.0);
+    assertThat(configs.deployedConfig().canaryPercent()).isEqualTo(50.0);
     ObjectNode api = Embedded.event("promotion-api-approve.json");
     api.put("rawPath", "/rollouts/" + id + "/approve");
     assertThat(Embedded.json(function.handle(api.toString())).path("statusCode").asInt()).isEqualTo(200);
@@ -285,8 +285,8 @@ class PromotionStateMachineIT {
     DescribeExecutionResponse done = finished(id);
     assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(state(id).status()).isEqualTo(RolloutStatus.PROMOTED);
-    assertThat(configs.currentConfig().versions()).containsOnlyKeys("stable");
-    assertThat(configs.currentConfig().canaryPercent()).isZero();
+    assertThat(configs.deployedConfig().versions()).containsOnlyKeys("stable");
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
     assertThat(path(id)).containsExactly(
         "ApplyStage", "WaitStage", "Gate", "AwaitApproval",
         "ApplyStage", "WaitStage", "Gate", "AwaitApproval",
@@ -311,7 +311,7 @@ class PromotionStateMachineIT {
     assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
     assertThat(done.error()).isEqualTo("Rejected");
     assertThat(state(id).status()).isEqualTo(RolloutStatus.REJECTED);
-    assertThat(configs.currentConfig().canaryPercent()).isZero();
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
     assertThat(path(id)).containsExactly("ApplyStage", "WaitStage", "Gate", "AwaitApproval", "Rejected")
         .isEqualTo(inProcessPath(List.of(), List.of("reject")));
 
@@ -329,7 +329,7 @@ class PromotionStateMachineIT {
     RolloutState s = state(id);
     assertThat(store.replace(move(s, new RolloutCommand.RollBack("health-check", "error rate 3x stable")), s.version()))
         .isTrue();
-    configs.publish(configs.currentConfig().withCanaryPercent(0), Speed.IMMEDIATE, "rollback");
+    configs.publish(configs.deployedConfig().withCanaryPercent(0), Speed.IMMEDIATE, "rollback");
     new StepFunctionsApprovalGateway(sfn).reject(s.taskToken(), Promotion.ERROR_ROLLED_BACK, "rolled back by the health check");
 
     DescribeExecutionResponse done = finished(id);
@@ -373,7 +373,7 @@ class PromotionStateMachineIT {
     assertThat(done.error()).isEqualTo("RolledBack");
     assertThat(path(id)).containsExactly("ApplyStage", "WaitStage", "Gate", "RolledBack");
     assertThat(state(id).status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(configs.currentConfig().canaryPercent()).isZero();
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
     assertThat(alertKinds()).containsExactly("ROLLBACK");
   }
 
@@ -387,7 +387,7 @@ class PromotionStateMachineIT {
     assertThat(done.error()).isEqualTo("Rejected");
     assertThat(path(id)).endsWith("AwaitApproval", "ExpireApproval", "Rejected");
     assertThat(state(id).reason()).contains("no decision within 2 s");
-    assertThat(configs.currentConfig().canaryPercent()).isZero();
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
   }
 
   @Test

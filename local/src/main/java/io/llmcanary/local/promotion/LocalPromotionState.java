@@ -197,7 +197,7 @@ public final class LocalPromotionState implements AutoCloseable {
   }
 
   public RolloutConfig config() {
-    return configs.currentConfig();
+    return configs.deployedConfig();
   }
 
   public Settings settings() {
@@ -235,7 +235,7 @@ public final class LocalPromotionState implements AutoCloseable {
   /** Writes config.json and state.json (each replaced atomically). */
   public void save() {
     try {
-      write(dir.resolve("config.json"), RolloutConfigCodec.write(configs.currentConfig()));
+      write(dir.resolve("config.json"), RolloutConfigCodec.write(configs.deployedConfig()));
       List<RolloutState> rollouts = new ArrayList<>();
       List<AuditEvent> audit = new ArrayList<>();
       for (InProcessWorkflow.Execution e : workflow.executions()) {

@@ -102,7 +102,7 @@ public final class RolloutSimulation {
     int perCheck = settings.minutesPerCheck();
     while (true) {
       // 15 minutes of traffic at the percent the proxies serve: the published config's.
-      RolloutConfig served = configs.currentConfig();
+      RolloutConfig served = configs.deployedConfig();
       double share = served.version(io.llmcanary.core.config.Variant.CANARY).isPresent()
           ? canaryShare(served.canaryPercent(), buckets) : 0.0;
       WindowAccumulator checkStable = new WindowAccumulator();

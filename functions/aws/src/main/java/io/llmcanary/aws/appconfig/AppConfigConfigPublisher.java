@@ -80,7 +80,7 @@ public final class AppConfigConfigPublisher implements ConfigPublisher {
   }
 
   @Override
-  public RolloutConfig currentConfig() {
+  public RolloutConfig deployedConfig() {
     Hosted latest = latest();
     if (latest == null) {
       return null;

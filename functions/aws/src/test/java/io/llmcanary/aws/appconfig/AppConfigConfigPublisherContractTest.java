@@ -273,7 +273,7 @@ class AppConfigConfigPublisherContractTest {
   void currentConfigReadsTheHighestHostedVersion() {
     hostedVersions(2, 5, 3);
     hostedContent(5, RolloutConfigCodec.write(config.withCanaryPercent(25)));
-    RolloutConfig c = publisher(1).currentConfig();
+    RolloutConfig c = publisher(1).deployedConfig();
     assertThat(c.canaryPercent()).isEqualTo(25.0);
     wm.verify(1, getRequestedFor(urlEqualTo(HOSTED + "/5")));
   }
@@ -281,7 +281,7 @@ class AppConfigConfigPublisherContractTest {
   @Test
   void noHostedVersionMeansNoConfig() {
     hostedVersions();
-    assertThat(publisher(1).currentConfig()).isNull();
+    assertThat(publisher(1).deployedConfig()).isNull();
   }
 
   private static JsonNode readJson(byte[] b) {

@@ -29,7 +29,7 @@ public final class InMemoryConfigStore implements ConfigSource, ConfigPublisher 
   }
 
   @Override
-  public RolloutConfig currentConfig() {
+  public RolloutConfig deployedConfig() {
     return current;
   }
 

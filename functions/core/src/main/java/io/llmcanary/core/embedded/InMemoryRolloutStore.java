@@ -37,7 +37,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
 
   @Override
   public List<RolloutState> active() {
-    return states.values().stream().filter(s -> !s.status().isTerminal()).toList();
+    return states.values().stream().filter(s -> !s.status().isTerminal() || s.owes()).toList();
   }
 
   @Override
@@ -62,7 +62,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public boolean replace(RolloutState next, long expectedVersion) {
+  public boolean replace(RolloutState next, long expectedVersion, AuditEvent event) {
     String k = key(next.application(), next.rolloutId());
     synchronized (writeLock) {
       RolloutState current = states.get(k);
@@ -70,6 +70,9 @@ public final class InMemoryRolloutStore implements RolloutStore {
         return false;
       }
       states.put(k, next);
+      if (event != null) {
+        append(event);
+      }
       if (next.status().isTerminal()) {
         // Give the application back only if this rollout holds it.
         claims.remove(next.application(), next.rolloutId());

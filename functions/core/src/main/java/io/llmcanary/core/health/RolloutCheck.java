@@ -6,23 +6,24 @@ import java.util.List;
 /**
  * What one run did about one rollout.
  *
- * @param outcome the judge's verdict when it judged, else null
- * @param steps   the rollback steps taken or attempted in this run, in order, one line each
+ * @param outcome     the judge's verdict when it judged, else null
+ * @param steps       the rollback steps taken or attempted in this run, in order, one line each
+ * @param failedSteps how many of those steps failed and stay owed for the next run
  */
 public record RolloutCheck(String application, String rolloutId, Action action, Outcome outcome, String reason,
-    String table, List<String> steps) {
+    String table, List<String> steps, int failedSteps) {
 
   public enum Action {
-    /** Judged; not a regression (HEALTHY or INCONCLUSIVE). */
+    /** Judged; not a regression (HEALTHY or INCONCLUSIVE on the data). */
     JUDGED,
+    /** Could not judge: the metrics could not be read. Never a rollback; counted, and alarmed on when it lasts. */
+    NOT_JUDGED,
     /** Judged a regression and won the ROLLED_BACK transition; the later steps' results are in {@code steps}. */
     ROLLED_BACK,
-    /** Found a rollback with steps still open and finished what it could. */
+    /** Found a rollout that still owed work (a rollback's steps, a pending page) and finished what it could. */
     RESUMED,
-    /** Nothing to do: the rollout is terminal with nothing owed, or another run won the transition. */
+    /** Nothing to do: the rollout is terminal with nothing owed, or another writer ended it first. */
     NO_OP,
-    /** Another run claimed the open rollback steps moments ago; left to it. */
-    IN_PROGRESS,
     /** The named rollout does not exist. */
     NOT_FOUND,
     /** Something failed that the next run retries (config unreadable, store unreachable). */
@@ -31,5 +32,10 @@ public record RolloutCheck(String application, String rolloutId, Action action, 
 
   public RolloutCheck {
     steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  public RolloutCheck(String application, String rolloutId, Action action, Outcome outcome, String reason,
+      String table, List<String> steps) {
+    this(application, rolloutId, action, outcome, reason, table, steps, 0);
   }
 }

@@ -13,8 +13,13 @@ public interface ConfigPublisher {
     PLANNED
   }
 
-  /** The config as last published, the base of the next change. */
-  RolloutConfig currentConfig();
+  /**
+   * The config AppConfig has <em>deployed</em> (the target of the newest deployment that was not stopped or rolled
+   * back, complete or still rolling out: while it rolls out some proxies serve it already), or null when nothing is
+   * deployed. Not merely the latest hosted version: a version created but never deployed is served by nobody. Every
+   * decision compares with this, and it is the base of the next change.
+   */
+  RolloutConfig deployedConfig();
 
   void publish(RolloutConfig config, Speed speed, String description);
 }

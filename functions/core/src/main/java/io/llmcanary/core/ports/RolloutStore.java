@@ -20,7 +20,10 @@ public interface RolloutStore {
 
   Optional<RolloutState> get(String application, String rolloutId);
 
-  /** Rollouts that are not terminal, across applications. May lag behind the latest writes (a cache, an index). */
+  /**
+   * Rollouts that need looking at, across applications: those that are not terminal, and ended ones that still owe
+   * work. May lag behind the latest writes (a cache, an index).
+   */
   List<RolloutState> active();
 
   /**
@@ -35,12 +38,20 @@ public interface RolloutStore {
 
   /**
    * Replaces the stored state if its version is still {@code expectedVersion}; false if another writer won (or
-   * no state is stored). When {@code next} is terminal the application's claim, if this rollout holds it, is given
-   * back in the same atomic write, so a new rollout can start at once; a claim held by another rollout is left
-   * alone. A replace never takes a claim.
+   * no state is stored). {@code event}, when given, is the audit event of this write (the transition it records)
+   * and is written in the same atomic write, so a change never lands without its record (DESIGN.md §7). When
+   * {@code next} is terminal the application's claim, if this rollout holds it, is given back in the same atomic
+   * write, so a new rollout can start at once; a claim held by another rollout is left alone. A replace never takes
+   * a claim.
    */
-  boolean replace(RolloutState next, long expectedVersion);
+  boolean replace(RolloutState next, long expectedVersion, AuditEvent event);
 
+  /** {@link #replace(RolloutState, long, AuditEvent)} of bookkeeping that records no event of its own. */
+  default boolean replace(RolloutState next, long expectedVersion) {
+    return replace(next, expectedVersion, null);
+  }
+
+  /** Appends a decision that changed no state (a verdict, a step's outcome). */
   void append(AuditEvent event);
 
   /** The audit trail, oldest first. */

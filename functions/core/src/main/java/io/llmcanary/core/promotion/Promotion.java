@@ -19,6 +19,8 @@ import io.llmcanary.core.promotion.PromotionRequest.Finalize;
 import io.llmcanary.core.promotion.PromotionRequest.Gate;
 import io.llmcanary.core.promotion.PromotionRequest.ReportFailure;
 import io.llmcanary.core.promotion.PromotionRequest.RequestApproval;
+import io.llmcanary.core.rollback.RollbackAction;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutCommand;
 import io.llmcanary.core.rollout.RolloutState;
@@ -28,7 +30,7 @@ import io.llmcanary.core.rollout.StagePlan;
 import io.llmcanary.core.rollout.Transition;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,8 +56,8 @@ import java.util.Optional;
 public final class Promotion {
 
   /** Error names the approval task fails with (SendTaskFailure); the state machine catches them by name. */
-  public static final String ERROR_ROLLED_BACK = "RolledBack";
-  public static final String ERROR_REJECTED = "Rejected";
+  public static final String ERROR_ROLLED_BACK = RollbackAction.ERROR_ROLLED_BACK;
+  public static final String ERROR_REJECTED = RollbackAction.ERROR_REJECTED;
   public static final String ERROR_FAILED = "Failed";
 
   /** The actor of the workflow's own moves in the audit trail. */
@@ -68,10 +70,12 @@ public final class Promotion {
 
   private final PromotionPorts ports;
   private final ApprovalChannels channels;
+  private final RollbackAction rollback;
 
   public Promotion(PromotionPorts ports, ApprovalChannels channels) {
     this.ports = Objects.requireNonNull(ports, "ports");
     this.channels = channels == null ? ApprovalChannels.LOCAL : channels;
+    this.rollback = new RollbackAction(ports.store(), ports.configs(), ports.alerts(), ports.approvals(), ports.clock());
   }
 
   public PromotionPorts ports() {
@@ -90,7 +94,7 @@ public final class Promotion {
 
   /** {@link #start(StartRequest)} with the check of this request's candidate (the schema on the raw document). */
   public DecisionResult start(StartRequest r, ConfigCheck check) {
-    RolloutConfig current = ports.configs().currentConfig();
+    RolloutConfig current = ports.configs().deployedConfig();
     String rolloutId = r.rolloutId();
     if (current == null) {
       return DecisionResult.refused(r.application(), rolloutId,
@@ -109,35 +113,36 @@ public final class Promotion {
     Optional<RolloutState> active = ports.store().active().stream().filter(s -> s.application().equals(app))
         .flatMap(s -> ports.store().get(app, s.rolloutId()).stream()).filter(s -> !s.status().isTerminal())
         .findFirst();
+    if (active.isPresent() && resumable(active.get(), rolloutId)) {
+      return resumeStart(active.get(), current, r, check);
+    }
     if (active.isPresent()) {
       return DecisionResult.refused(app, rolloutId, busy(app, active.get().rolloutId(), active));
     }
-    if (current.canaryPercent() > 0) {
+    if (current.canaryPercent() > 0 && !current.rolloutId().equals(rolloutId)) {
       return DecisionResult.refused(app, rolloutId, "cannot start: the published config still sends "
           + Texts.pct(current.canaryPercent()) + " of users to the canary of rollout " + current.rolloutId()
           + ", which has no active state; set its canaryPercent to 0 first");
     }
-    if (rolloutId != null && ports.store().get(app, rolloutId).isPresent()) {
+    Optional<RolloutState> existing = rolloutId == null ? Optional.empty() : ports.store().get(app, rolloutId);
+    if (existing.isPresent() && resumable(existing.get(), rolloutId)) {
+      return resumeStart(existing.get(), current, r, check);
+    }
+    if (existing.isPresent()) {
       return DecisionResult.refused(app, rolloutId, "cannot start: a rollout with id " + rolloutId
           + " exists already (" + ports.store().get(app, rolloutId).get().status() + "); choose another id");
     }
-    VersionSpec stable = current.version(Variant.STABLE).orElse(null);
-    if (stable == null) {
+    if (current.version(Variant.STABLE).isEmpty()) {
       return DecisionResult.refused(app, rolloutId, "cannot start: the published config has no stable version");
     }
-    Map<String, ModelPrice> pricing = new LinkedHashMap<>(current.pricing());
-    pricing.putAll(r.pricing());
-    List<Double> stages = r.stages() != null ? r.stages() : current.stages();
-    double first = stages.isEmpty() ? 0 : stages.get(0);
-    RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, app, rolloutId, first, null,
-        Map.of(Variant.STABLE.wireName(), stable, Variant.CANARY.wireName(), r.canary()), pricing,
-        current.guardrails(), stages, current.fallbackToStable());
+    RolloutConfig candidate = candidate(current, app, r);
     List<ConfigError> errors = (check == null ? ports.configCheck() : check).check(candidate);
     if (!errors.isEmpty()) {
       StringBuilder b = new StringBuilder("cannot start: the canary version is not valid:");
       errors.forEach(e -> b.append("\n  ").append(e));
       return DecisionResult.refused(app, rolloutId, b.toString());
     }
+    double first = candidate.canaryPercent();
     StagePlan plan = new StagePlan(candidate.stages());
     Instant now = now();
     RolloutState state = RolloutState.start(app, rolloutId, plan, now, null);
@@ -155,15 +160,27 @@ public final class Promotion {
     }
     String reason = r.reason() == null || r.reason().isBlank() ? "canary " + r.canary().model() : r.reason();
     ports.store().append(AuditEvent.decision(state, now, actor(r.actor()), "STARTED", reason, null));
-    ports.configs().publish(candidate, Speed.PLANNED, "start rollout " + rolloutId + " at " + Texts.pct(first));
+    return publishAndStartWorkflow(state, candidate, r);
+  }
+
+  /**
+   * The steps of a start after the rollout (and its claim) is stored: the config at the first stage, then the
+   * workflow. Both are safe to repeat, so a start that failed or died here is finished by the same start again
+   * ({@link #resumable}); a failure says so, and says how to give the application back instead.
+   */
+  private DecisionResult publishAndStartWorkflow(RolloutState state, RolloutConfig candidate, StartRequest r) {
+    String app = state.application();
+    String rolloutId = state.rolloutId();
     String executionArn;
     try {
+      ports.configs().publish(candidate, Speed.PLANNED, "start rollout " + rolloutId + " at "
+          + Texts.pct(candidate.canaryPercent()));
       executionArn = Objects.requireNonNull(ports.starter(), "no workflow starter").start(app, rolloutId);
     } catch (RuntimeException e) {
-      // A canary without a workflow would never be promoted nor asked about: take it back out at once.
-      String why = "the promotion workflow could not be started: " + e.getMessage();
-      RolloutState rolledBack = rollBack(load(app, rolloutId), WORKFLOW_ACTOR, why, null);
-      return DecisionResult.refused(rolledBack, "cannot start: " + why + ". The rollout was stopped (canary 0%).");
+      return DecisionResult.refused(load(app, rolloutId), "start of rollout " + rolloutId + " did not complete: "
+          + e.getMessage() + ". The rollout holds application " + app + " and is watched by the health check (its"
+          + " canary, if deployed, is rolled back on a regression). Run the same start again: it resumes where this"
+          + " one stopped. Or give the application back: ./canaryctl reject " + rolloutId + " --reason 'start failed'");
     }
     for (int i = 0; i < MAX_RACES; i++) {
       RolloutState s = load(app, rolloutId);
@@ -173,8 +190,39 @@ public final class Promotion {
     }
     RolloutState started = load(app, rolloutId);
     return DecisionResult.applied(started, "started rollout " + rolloutId + " of " + app + ": "
-        + Texts.pct(first) + " of users on the canary (" + r.canary().model() + "), stages " + stagesText(plan)
-        + ". Workflow: " + executionArn + ".");
+        + Texts.pct(candidate.canaryPercent()) + " of users on the canary (" + r.canary().model() + "), stages "
+        + stagesText(started.plan()) + ". Workflow: " + executionArn + ".");
+  }
+
+  /** A rollout this start created but did not finish starting: still at its first stage, no workflow recorded. */
+  private static boolean resumable(RolloutState s, String rolloutId) {
+    return s.rolloutId().equals(rolloutId) && s.status() == RolloutStatus.RUNNING && s.stageIndex() == 0
+        && s.executionArn() == null;
+  }
+
+  private DecisionResult resumeStart(RolloutState s, RolloutConfig current, StartRequest r, ConfigCheck check) {
+    RolloutConfig candidate = current.rolloutId().equals(s.rolloutId()) ? current
+        : candidate(current, s.application(), r);
+    List<ConfigError> errors = (check == null ? ports.configCheck() : check).check(candidate);
+    if (!errors.isEmpty()) {
+      return DecisionResult.refused(s, "cannot resume the start of " + s.rolloutId() + ": " + errors);
+    }
+    candidate = candidate.withCanaryPercent(s.plan().percent(0));
+    ports.store().append(AuditEvent.decision(s, now(), actor(r.actor()), "START_RESUMED",
+        "the start did not complete before; resumed", null));
+    return publishAndStartWorkflow(s, candidate, r);
+  }
+
+  /** The config of a new rollout: the deployed stable, the request's canary at the first stage. */
+  private static RolloutConfig candidate(RolloutConfig current, String app, StartRequest r) {
+    VersionSpec stable = current.version(Variant.STABLE).orElseThrow();
+    Map<String, ModelPrice> pricing = new LinkedHashMap<>(current.pricing());
+    pricing.putAll(r.pricing());
+    List<Double> stages = r.stages() != null ? r.stages() : current.stages();
+    double first = stages.isEmpty() ? 0 : stages.get(0);
+    return new RolloutConfig(RolloutConfig.SCHEMA_VERSION, app, r.rolloutId(), first, null,
+        Map.of(Variant.STABLE.wireName(), stable, Variant.CANARY.wireName(), r.canary()), pricing,
+        current.guardrails(), stages, current.fallbackToStable());
   }
 
   /** The refusal of a start while another rollout of the application is active. */
@@ -193,7 +241,7 @@ public final class Promotion {
   /** Puts the rollout's current stage into effect (see {@link ApplyStage}). */
   public StepResult applyStage(ApplyStage r) {
     for (int i = 0; i < MAX_RACES; i++) {
-      RolloutState s = deliverPending(load(r.application(), r.rolloutId()));
+      RolloutState s = settle(load(r.application(), r.rolloutId()));
       switch (s.status()) {
         case ROLLED_BACK -> {
           return StepResult.of(s, Next.ROLLED_BACK, 0, "rolled back: " + Texts.orEmpty(s.reason()));
@@ -206,12 +254,18 @@ public final class Promotion {
         }
         case AWAITING_APPROVAL -> {
           Approval a = r.approval();
+          if (a == null && r.resume()) {
+            // A resumed execution finds the stage waiting: ask again (the new task's token replaces the old one).
+            takeOver(s, r.executionArn());
+            return StepResult.of(s, Next.REQUEST_APPROVAL, 0, "resumed: stage " + (s.stageIndex() + 1)
+                + " waits for approval; asking again");
+          }
           if (a == null || !Approval.APPROVE.equals(a.decision()) || a.fromStage() != s.stageIndex()) {
             throw new IllegalStateException("rollout " + s.rolloutId() + " is " + RolloutStateMachine.describe(s)
                 + "; apply-stage moves it on only with the approval of that stage, got " + a);
           }
           // The decider completed the task but has not written the state (yet, or it died): write it here.
-          commit(s, new RolloutCommand.Approve(actor(a.actor()), approvalReason(a)), null);
+          commit(s, new RolloutCommand.Approve(actor(a.actor()), approvalReason(a)), null, List.of());
           continue;
         }
         case RUNNING -> {
@@ -221,11 +275,12 @@ public final class Promotion {
                 + " but the approval moved it to stage " + (a.toStage() + 1));
           }
           if (r.executionArn() != null && !r.executionArn().equals(s.executionArn())) {
-            if (s.executionArn() != null && s.executionArn().startsWith("arn:")) {
+            if (s.executionArn() != null && s.executionArn().startsWith("arn:") && !r.resume()) {
               throw new IllegalStateException("rollout " + s.rolloutId() + " is driven by workflow execution "
-                  + s.executionArn() + ", not " + r.executionArn() + "; stop one of them");
+                  + s.executionArn() + ", not " + r.executionArn() + "; stop one of them, or start the new one with"
+                  + " \"resume\": true to let it take over");
             }
-            ports.store().replace(s.withExecutionArn(r.executionArn()), s.version());
+            takeOver(s, r.executionArn());
             continue;
           }
           if (s.plan().isLast(s.stageIndex())) {
@@ -239,6 +294,17 @@ public final class Promotion {
                     + Texts.pct(percent));
             ports.store().append(AuditEvent.decision(s, now(), WORKFLOW_ACTOR, "STAGE_APPLIED",
                 "canary at " + Texts.pct(percent) + " (was " + Texts.pct(c.canaryPercent()) + ")", null));
+            // The fence: a rollback may have committed while this deployed. If the rollout ended meanwhile, the
+            // share just deployed is not allowed any more: take it back at once.
+            RolloutState after = load(s.application(), s.rolloutId());
+            if (after.status().isTerminal()) {
+              String line = rollback.zeroCanary(after, "llm-canary: rollout " + s.rolloutId() + " ended while stage "
+                  + (s.stageIndex() + 1) + " was applied");
+              ports.store().append(AuditEvent.decision(after, now(), WORKFLOW_ACTOR, "STAGE_FENCED",
+                  "the rollout ended (" + after.status() + ") while stage " + (s.stageIndex() + 1) + " was applied: "
+                      + line, null));
+              continue;
+            }
           }
           return StepResult.of(s, Next.WAIT, 0, "stage " + (s.stageIndex() + 1) + " of " + s.plan().size() + ": "
               + Texts.pct(percent) + " of users on the canary");
@@ -254,7 +320,7 @@ public final class Promotion {
   /** The end-of-stage gate: judges everything since the stage began (see {@link Gate}). */
   public StepResult gate(Gate r) {
     for (int i = 0; i < MAX_RACES; i++) {
-      RolloutState s = deliverPending(load(r.application(), r.rolloutId()));
+      RolloutState s = settle(load(r.application(), r.rolloutId()));
       Optional<StepResult> ended = ended(s, r.inconclusiveWaits());
       if (ended.isPresent()) {
         return ended.get();
@@ -272,11 +338,18 @@ public final class Promotion {
       ports.store().append(AuditEvent.decision(s, now, GATE_ACTOR, GATE_EVENT, line, v.table()));
       switch (v.outcome()) {
         case REGRESSION -> {
-          RolloutState after = rollBack(s, GATE_ACTOR, "promotion gate found a regression: " + v.reason(), v.table());
-          if (after == null) {
-            continue; // another writer moved the rollout meanwhile: look again
+          int stage = s.stageIndex();
+          RollbackAction.Result stopped = rollback.stop(s.application(), s.rolloutId(), new RollbackAction.Stop(
+              new RolloutCommand.RollBack(GATE_ACTOR, "promotion gate found a regression: " + v.reason()), v.table(),
+              now2 -> now2.status() == RolloutStatus.RUNNING && now2.stageIndex() == stage ? Optional.empty()
+                  : Optional.of("the rollout moved on (" + RolloutStateMachine.describe(now2) + ")"),
+              before -> PromotionAlerts.rolledBack(before, GATE_ACTOR, "promotion gate found a regression: "
+                  + v.reason(), v.table())));
+          if (stopped instanceof RollbackAction.Result.Stopped st) {
+            return StepResult.of(st.state(), Next.ROLLED_BACK, r.inconclusiveWaits(), line)
+                .withVerdict(v.outcome().name(), v.table());
           }
-          return StepResult.of(after, Next.ROLLED_BACK, r.inconclusiveWaits(), line).withVerdict(v.outcome().name(), v.table());
+          continue; // another writer moved the rollout meanwhile: look again
         }
         case INCONCLUSIVE -> {
           if (r.inconclusiveWaits() < r.maxInconclusiveWaits()) {
@@ -308,7 +381,7 @@ public final class Promotion {
       throw new IllegalArgumentException("request-approval needs the task token ($$.Task.Token)");
     }
     for (int i = 0; i < MAX_RACES; i++) {
-      RolloutState s = deliverPending(load(r.application(), r.rolloutId()));
+      RolloutState s = settle(load(r.application(), r.rolloutId()));
       switch (s.status()) {
         case ROLLED_BACK -> {
           failTask(r.taskToken(), ERROR_ROLLED_BACK, "rollout " + s.rolloutId() + " was rolled back: " + s.reason());
@@ -331,10 +404,14 @@ public final class Promotion {
             return StepResult.of(s, Next.AWAIT_DECISION, 0, "approval already requested"); // a retried call
           }
           // The workflow retried this task after a failure: the new token replaces the old, which is dead.
-          RolloutState renewed = s.withBookkeeping(s.version() + 1, now(), r.taskToken(), s.pendingAlert());
-          if (ports.store().replace(renewed, s.version())) {
-            ports.store().append(AuditEvent.decision(renewed, now(), WORKFLOW_ACTOR, "APPROVAL_TOKEN_RENEWED",
-                "the approval task was retried; its new token replaces the old one", null));
+          Duration renewTimeout = r.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(r.approvalTimeoutSeconds()) : null;
+          RolloutState renewed = s.withBookkeeping(now(), r.taskToken(), s.owed());
+          List<OwedStep> owed = new ArrayList<>(s.owed());
+          owed.add(new OwedStep.SendAlert(ApprovalMessage.build(renewed, lastGate(renewed), channels, renewTimeout)));
+          renewed = renewed.withBookkeeping(now(), r.taskToken(), owed);
+          if (ports.store().replace(renewed, s.version(), AuditEvent.decision(renewed, now(), WORKFLOW_ACTOR,
+              "APPROVAL_TOKEN_RENEWED", "the approval task was retried; its new token replaces the old one", null))) {
+            rollback.finish(renewed);
             return StepResult.of(renewed, Next.AWAIT_DECISION, 0, "approval task token renewed");
           }
         }
@@ -352,14 +429,17 @@ public final class Promotion {
             }
             current = withArn;
           }
-          Transition.Applied a = commit(current, new RolloutCommand.RequestApproval(WORKFLOW_ACTOR,
-              "stage " + (s.stageIndex() + 1) + " proposed for promotion", r.taskToken()), null);
-          if (a == null) {
+          Duration timeout = r.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(r.approvalTimeoutSeconds()) : null;
+          AuditEvent gate = lastGate(current);
+          RolloutState asked = current;
+          Optional<RolloutState> a = commit(current, new RolloutCommand.RequestApproval(WORKFLOW_ACTOR,
+              "stage " + (s.stageIndex() + 1) + " proposed for promotion", r.taskToken()), null,
+              next -> List.of(new OwedStep.SendAlert(ApprovalMessage.build(next, gate, channels, timeout))));
+          if (a.isEmpty()) {
             continue;
           }
-          Duration timeout = r.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(r.approvalTimeoutSeconds()) : null;
-          alert(a.state(), ApprovalMessage.build(a.state(), lastGate(a.state()), channels, timeout));
-          return StepResult.of(a.state(), Next.AWAIT_DECISION, 0, "approval requested");
+          rollback.finish(a.get());
+          return StepResult.of(a.get(), Next.AWAIT_DECISION, 0, "approval requested");
         }
         default -> throw new IllegalStateException("unknown status " + s.status());
       }
@@ -416,11 +496,11 @@ public final class Promotion {
     for (int i = 0; i < MAX_RACES; i++) {
       RolloutState current = load(s.application(), s.rolloutId());
       if (current.status() == RolloutStatus.AWAITING_APPROVAL && current.stageIndex() == s.stageIndex()) {
-        Transition.Applied a = commit(current, new RolloutCommand.Approve(actor, reason), null);
-        if (a == null) {
+        Optional<RolloutState> a = commit(current, new RolloutCommand.Approve(actor, reason), null, List.of());
+        if (a.isEmpty()) {
           continue;
         }
-        return DecisionResult.applied(a.state(), approvedMessage(a.state(), actor));
+        return DecisionResult.applied(a.get(), approvedMessage(a.get(), actor));
       }
       if (current.status() == RolloutStatus.RUNNING && current.stageIndex() == s.stageIndex() + 1) {
         return DecisionResult.applied(current, approvedMessage(current, actor)); // the workflow wrote it first
@@ -433,32 +513,43 @@ public final class Promotion {
   }
 
   private DecisionResult reject(RolloutState first, String actor, String reason) {
-    for (int i = 0; i < MAX_RACES; i++) {
-      RolloutState s = load(first.application(), first.rolloutId());
-      Optional<String> notWaiting = notWaiting(s, "reject");
-      if (notWaiting.isPresent()) {
-        return refuse(s, actor, "reject", notWaiting.get());
-      }
-      Transition.Applied a = commit(s, new RolloutCommand.Reject(actor, reason), null);
-      if (a == null) {
-        continue;
-      }
-      stopCanary(a.state(), "rollout " + s.rolloutId() + " rejected by " + actor);
-      String note = "";
-      try {
-        ports.approvals().reject(s.taskToken(), ERROR_REJECTED, "rejected by " + actor + ": " + reason);
-      } catch (StaleTaskTokenException e) {
-        note = " (the workflow was no longer waiting for this approval; nothing else to stop)";
-      }
-      alert(a.state(), new Alert(Alert.Kind.REJECTED, s.application(), s.rolloutId(),
-          "[llm-canary] Rejected: " + s.application() + "/" + s.rolloutId() + " at stage " + (s.stageIndex() + 1)
-              + " (" + Texts.pct(s.canaryPercent()) + ")",
-          "Rollout " + s.rolloutId() + " was rejected by " + actor + " at stage " + (s.stageIndex() + 1) + " of "
-              + s.plan().size() + ": " + reason + "\nThe canary is back to 0%: every user is served the stable version."));
-      return DecisionResult.applied(a.state(), "rejected rollout " + s.rolloutId() + " at stage "
-          + (s.stageIndex() + 1) + " of " + s.plan().size() + ": canary back to 0%, the rollout is over" + note);
+    RollbackAction.Result r = rollback.stop(first.application(), first.rolloutId(), new RollbackAction.Stop(
+        new RolloutCommand.Reject(actor, reason), null, s -> notWaiting(s, "reject"),
+        before -> PromotionAlerts.rejected(before, actor, reason)));
+    return switch (r) {
+      case RollbackAction.Result.Stopped st -> DecisionResult.applied(st.state(), "rejected rollout "
+          + first.rolloutId() + " at stage " + (st.before().stageIndex() + 1) + " of " + st.before().plan().size()
+          + ": canary back to 0%, the rollout is over");
+      case RollbackAction.Result.AlreadyEnded e -> refuse(e.state(), actor, "reject", notWaiting(e.state(), "reject")
+          .orElse("the rollout ended meanwhile"));
+      case RollbackAction.Result.Refused f -> refuse(f.state(), actor, "reject", f.reason());
+      case RollbackAction.Result.KeptLosing k -> throw racing(first.rolloutId());
+    };
+  }
+
+  /**
+   * An operator's abort (DESIGN.md §13): at any stage that has not ended, through the one rollback action, so the
+   * canary goes to 0% at once, the team is paged and the workflow ends.
+   */
+  public DecisionResult rollBack(String application, String rolloutId, String actor, String reason) {
+    String who = actor(actor);
+    String why = reason == null || reason.isBlank() ? "rolled back by " + who : reason;
+    Optional<RolloutState> found = ports.store().get(application, rolloutId);
+    if (found.isEmpty()) {
+      return DecisionResult.refused(application, rolloutId, "cannot roll back: there is no rollout " + rolloutId
+          + " in application " + application + " (./canaryctl status lists them)");
     }
-    throw racing(first.rolloutId());
+    RollbackAction.Result r = rollback.stop(application, rolloutId, new RollbackAction.Stop(
+        new RolloutCommand.RollBack(who, why), null, null, before -> PromotionAlerts.rolledBack(before, who, why, null)));
+    return switch (r) {
+      case RollbackAction.Result.Stopped st -> DecisionResult.applied(st.state(), "rolled back rollout " + rolloutId
+          + " at stage " + (st.before().stageIndex() + 1) + " of " + st.before().plan().size()
+          + ": canary 0%, team paged, the workflow ends");
+      case RollbackAction.Result.AlreadyEnded e -> DecisionResult.refused(e.state(), "cannot roll back: rollout "
+          + rolloutId + " has ended already (" + e.state().status() + ": " + e.state().reason() + ")");
+      case RollbackAction.Result.Refused f -> DecisionResult.refused(f.state(), "cannot roll back: " + f.reason());
+      case RollbackAction.Result.KeptLosing k -> throw racing(rolloutId);
+    };
   }
 
   /** Why a decision cannot be taken on this rollout, or empty when it waits for one. */
@@ -499,13 +590,10 @@ public final class Promotion {
   /** The canary becomes the new stable: canary removed, percent 0, state PROMOTED, "promoted" alert. */
   public StepResult finalizeRollout(Finalize r) {
     for (int i = 0; i < MAX_RACES; i++) {
-      RolloutState s = deliverPending(load(r.application(), r.rolloutId()));
+      RolloutState s = settle(load(r.application(), r.rolloutId()));
       switch (s.status()) {
         case PROMOTED -> {
-          // A retry after the transition: make sure the config and the alert followed.
-          if (publishPromoted(s)) {
-            alert(s, promotedAlert(s));
-          }
+          // A retry after the transition: settle() finished what the promotion owed.
           return StepResult.of(s, Next.PROMOTED, 0, "promoted: the canary is the new stable");
         }
         case ROLLED_BACK -> {
@@ -519,14 +607,20 @@ public final class Promotion {
             throw new IllegalStateException("cannot finalize rollout " + s.rolloutId() + ": it is "
                 + RolloutStateMachine.describe(s) + ", not at its last stage");
           }
-          Transition.Applied a = commit(s, new RolloutCommand.Finalize(WORKFLOW_ACTOR,
-              "all stages approved: the canary becomes the new stable"), null);
-          if (a == null) {
+          configOf(s); // the deployed config must be this rollout's, or promoting it would promote another
+          Optional<RolloutState> a = commit(s, new RolloutCommand.Finalize(WORKFLOW_ACTOR,
+              "all stages approved: the canary becomes the new stable"), null, next -> List.of(
+                  new OwedStep.PromoteCanary("rollout " + next.rolloutId() + " promoted: the canary is the new stable"),
+                  new OwedStep.SendAlert(PromotionAlerts.promoted(next))));
+          if (a.isEmpty()) {
             continue;
           }
-          publishPromoted(a.state());
-          alert(a.state(), promotedAlert(a.state()));
-          return StepResult.of(a.state(), Next.PROMOTED, 0, "promoted: the canary is the new stable");
+          RolloutState done = settle(a.get());
+          if (done.owed().stream().anyMatch(o -> o instanceof OwedStep.PromoteCanary)) {
+            throw new IllegalStateException("rollout " + s.rolloutId() + " is PROMOTED but the new stable is not"
+                + " deployed yet; the retry (or the next health check) deploys it");
+          }
+          return StepResult.of(done, Next.PROMOTED, 0, "promoted: the canary is the new stable");
         }
         case AWAITING_APPROVAL -> throw new IllegalStateException("cannot finalize rollout " + s.rolloutId()
             + ": it is " + RolloutStateMachine.describe(s));
@@ -534,32 +628,6 @@ public final class Promotion {
       }
     }
     throw racing(r.rolloutId());
-  }
-
-  /** Publishes the promoted config unless it is out already; true when it published. */
-  private boolean publishPromoted(RolloutState s) {
-    RolloutConfig c = ports.configs().currentConfig();
-    if (c == null || !c.rolloutId().equals(s.rolloutId())) {
-      throw new IllegalStateException("cannot promote rollout " + s.rolloutId() + ": the published config belongs to "
-          + (c == null ? "no rollout" : "rollout " + c.rolloutId()));
-    }
-    Optional<VersionSpec> canary = c.version(Variant.CANARY);
-    if (canary.isEmpty()) {
-      return false;
-    }
-    Map<String, VersionSpec> versions = new HashMap<>();
-    versions.put(Variant.STABLE.wireName(), canary.get());
-    ports.configs().publish(c.withVersions(versions).withCanaryPercent(0), Speed.PLANNED,
-        "rollout " + s.rolloutId() + " promoted: canary " + canary.get().model() + " is the new stable");
-    return true;
-  }
-
-  private static Alert promotedAlert(RolloutState s) {
-    return new Alert(Alert.Kind.PROMOTED, s.application(), s.rolloutId(),
-        "[llm-canary] Promoted: " + s.application() + "/" + s.rolloutId() + " is the new stable",
-        "Rollout " + s.rolloutId() + " went through all " + s.plan().size() + " stages (" + stagesText(s.plan())
-            + ") and was approved at each. Its canary version is now the stable version for every user; the config"
-            + " has no canary any more.\nHistory: ./canaryctl history " + s.rolloutId());
   }
 
   // ------------------------------------------------------------------------------------- expire-approval
@@ -578,16 +646,16 @@ public final class Promotion {
       }
       String waited = r.timeoutSeconds() > 0 ? Texts.duration(Duration.ofSeconds(r.timeoutSeconds())) : "the approval timeout";
       String reason = "no decision within " + waited + ": rejected automatically";
-      Transition.Applied a = commit(s, new RolloutCommand.Reject(WORKFLOW_ACTOR, reason), null);
-      if (a == null) {
-        continue;
+      int stage = s.stageIndex();
+      RollbackAction.Result stopped = rollback.stop(s.application(), s.rolloutId(), new RollbackAction.Stop(
+          new RolloutCommand.Reject(WORKFLOW_ACTOR, reason), null,
+          now2 -> now2.status() == RolloutStatus.AWAITING_APPROVAL && now2.stageIndex() == stage ? Optional.empty()
+              : Optional.of("the rollout moved on (" + RolloutStateMachine.describe(now2) + ")"),
+          before -> PromotionAlerts.expired(before, waited)));
+      if (stopped instanceof RollbackAction.Result.Stopped st) {
+        return StepResult.of(st.state(), Next.REJECTED, 0, reason);
       }
-      stopCanary(a.state(), "rollout " + s.rolloutId() + ": approval expired");
-      alert(a.state(), new Alert(Alert.Kind.REJECTED, s.application(), s.rolloutId(),
-          "[llm-canary] Approval expired: " + s.application() + "/" + s.rolloutId() + " ended at 0%",
-          "Nobody approved or rejected stage " + (s.stageIndex() + 1) + " of rollout " + s.rolloutId() + " within "
-              + waited + ". The rollout ended as rejected and the canary is back to 0%. Start a new rollout to try again."));
-      return StepResult.of(a.state(), Next.REJECTED, 0, reason);
+      continue;
     }
     throw racing(r.rolloutId());
   }
@@ -601,18 +669,19 @@ public final class Promotion {
     String where = found.map(RolloutStateMachine::describe).orElse("unknown (no state recorded)");
     found.ifPresent(s -> ports.store().append(AuditEvent.decision(s, now(), WORKFLOW_ACTOR, "WORKFLOW_FAILED", what, null)));
     String exec = channels.executionLink(r.executionArn());
-    Alert alert = new Alert(Alert.Kind.WORKFLOW_FAILED, r.application(), r.rolloutId(),
-        "[llm-canary] Promotion workflow failed: " + r.application() + "/" + r.rolloutId(),
-        "The promotion workflow of rollout " + r.rolloutId() + " stopped on an error it could not handle:\n  " + what
-            + "\nThe rollout is " + where + "; the canary stays at that share and the health check keeps watching it"
-            + " (it still rolls back on a regression).\nTo end it: ./canaryctl reject " + r.rolloutId()
-            + " (when waiting for approval) or roll it back. To carry on: start a new execution of the promotion"
-            + " state machine with input {\"application\": " + JsonText.quote(r.application()) + ", \"rolloutId\": "
-            + JsonText.quote(r.rolloutId()) + "}; it resumes from the stored state.\nFailed execution: "
-            + (exec != null ? exec : Texts.orEmpty(r.executionArn())));
+    Alert alert = PromotionAlerts.workflowFailed(r.application(), r.rolloutId(), what, where, r.executionArn(),
+        exec != null ? exec : Texts.orEmpty(r.executionArn()));
     if (found.isPresent()) {
-      alert(found.get(), alert);
-      RolloutState s = load(r.application(), r.rolloutId());
+      RolloutState s = found.get();
+      for (int i = 0; i < MAX_RACES; i++) {
+        List<OwedStep> owed = new ArrayList<>(s.owed());
+        owed.add(new OwedStep.SendAlert(alert));
+        if (ports.store().replace(s.withOwed(owed), s.version())) {
+          s = settle(load(r.application(), r.rolloutId()));
+          break;
+        }
+        s = load(r.application(), r.rolloutId());
+      }
       return StepResult.of(s, Next.FAILED, 0, what);
     }
     try {
@@ -645,103 +714,62 @@ public final class Promotion {
   }
 
   /**
-   * Applies a command with a conditional write and appends its audit event (with the table, when given). Null
-   * when another writer won the race: the caller reads again and decides again.
+   * Applies a command with a conditional write that carries its audit event (with the table, when given) and the
+   * work the new state owes. Empty when another writer won the race: the caller reads again and decides again.
    */
-  private Transition.Applied commit(RolloutState s, RolloutCommand c, String table) {
+  private Optional<RolloutState> commit(RolloutState s, RolloutCommand c, String table,
+      java.util.function.Function<RolloutState, List<OwedStep>> owes) {
     Transition t = RolloutStateMachine.apply(s, c, now());
     if (t instanceof Transition.Refused refused) {
       throw new IllegalStateException(refused.reason());
     }
     Transition.Applied a = (Transition.Applied) t;
-    if (!ports.store().replace(a.state(), s.version())) {
-      return null;
-    }
+    List<OwedStep> owed = new ArrayList<>(a.state().owed());
+    owed.addAll(owes.apply(a.state()));
+    RolloutState next = a.state().withBookkeeping(a.state().updatedAt(), a.state().taskToken(), owed);
+    next = new RolloutState(next.application(), next.rolloutId(), next.status(), next.plan(), next.stageIndex(),
+        a.state().version(), next.createdAt(), next.stageStartedAt(), next.updatedAt(), next.executionArn(),
+        next.taskToken(), next.reason(), next.owed());
     AuditEvent e = a.event();
-    if (table != null) {
-      e = new AuditEvent(e.application(), e.rolloutId(), e.at(), e.actor(), e.type(), e.fromStatus(), e.toStatus(),
-          e.stageIndex(), e.reason(), table);
-    }
-    ports.store().append(e);
-    return a;
+    AuditEvent event = new AuditEvent(e.application(), e.rolloutId(), e.at(), e.actor(), e.type(), e.fromStatus(),
+        e.toStatus(), e.stageIndex(), e.reason(), table);
+    return ports.store().replace(next, s.version(), event) ? Optional.of(next) : Optional.empty();
   }
 
-  /**
-   * Rolls a running rollout back: transition, canary to 0% at once, "rollback" alert. Null when another writer
-   * moved the rollout first; the rolled-back state otherwise (also when it was rolled back already).
-   */
-  private RolloutState rollBack(RolloutState s, String actor, String reason, String table) {
-    if (s.status() == RolloutStatus.ROLLED_BACK) {
+  private Optional<RolloutState> commit(RolloutState s, RolloutCommand c, String table, List<OwedStep> owes) {
+    return commit(s, c, table, next -> owes);
+  }
+
+  /** Finishes what the rollout owes (see {@link RollbackAction#finish}); answers the rollout as it is afterwards. */
+  private RolloutState settle(RolloutState s) {
+    if (!s.owes()) {
       return s;
     }
-    Transition.Applied a = commit(s, new RolloutCommand.RollBack(actor, reason), table);
-    if (a == null) {
-      return null;
-    }
-    stopCanary(a.state(), "rollout " + s.rolloutId() + " rolled back: " + reason);
-    alert(a.state(), new Alert(Alert.Kind.ROLLBACK, s.application(), s.rolloutId(),
-        "[llm-canary] Rolled back: " + s.application() + "/" + s.rolloutId() + " at stage " + (s.stageIndex() + 1)
-            + " (" + Texts.pct(s.canaryPercent()) + ")",
-        "Rollout " + s.rolloutId() + " was rolled back by " + actor + ": " + reason
-            + "\nThe canary is at 0%: every user is served the stable version.\n\n"
-            + (table == null ? "" : table) + "\nHistory: ./canaryctl history " + s.rolloutId()));
-    return a.state();
+    rollback.finish(s);
+    return load(s.application(), s.rolloutId());
   }
 
-  /** Sets this rollout's canary to 0% at once, if the published config still gives it users. */
-  private void stopCanary(RolloutState s, String description) {
-    RolloutConfig c = ports.configs().currentConfig();
-    if (c != null && c.rolloutId().equals(s.rolloutId()) && c.canaryPercent() > 0) {
-      ports.configs().publish(c.withCanaryPercent(0), Speed.IMMEDIATE, description);
+  /** A resumed execution (started by hand with {@code "resume": true}) takes the rollout over from a dead one. */
+  private void takeOver(RolloutState s, String executionArn) {
+    if (executionArn == null || executionArn.equals(s.executionArn())) {
+      return;
     }
+    RolloutState taken = s.withExecutionArn(executionArn);
+    ports.store().replace(taken, s.version(), AuditEvent.decision(taken, now(), WORKFLOW_ACTOR, "WORKFLOW_RESUMED",
+        "workflow execution " + executionArn + " takes over from " + Texts.orEmpty(s.executionArn()), null));
   }
 
+  /** The deployed config, which must be this rollout's: the base of the stage to apply or the promotion. */
   private RolloutConfig configOf(RolloutState s) {
-    RolloutConfig c = ports.configs().currentConfig();
+    RolloutConfig c = ports.configs().deployedConfig();
     if (c == null) {
-      throw new IllegalStateException("no rollout config is published; cannot move rollout " + s.rolloutId());
+      throw new IllegalStateException("no rollout config is deployed; cannot move rollout " + s.rolloutId());
     }
     if (!c.rolloutId().equals(s.rolloutId())) {
-      throw new IllegalStateException("the published config belongs to rollout " + c.rolloutId() + ", not "
+      throw new IllegalStateException("the deployed config belongs to rollout " + c.rolloutId() + ", not "
           + s.rolloutId() + "; was it changed by hand?");
     }
     return c;
-  }
-
-  /** Sends an alert; when it cannot be delivered, records it as pending (retried by the next run). */
-  private void alert(RolloutState s, Alert a) {
-    try {
-      ports.alerts().publish(a);
-    } catch (AlertDeliveryException e) {
-      ports.store().append(AuditEvent.decision(s, now(), WORKFLOW_ACTOR, "ALERT_PENDING",
-          a.kind() + " alert not delivered, kept for retry: " + e.getMessage(), null));
-      for (int i = 0; i < MAX_RACES; i++) {
-        RolloutState latest = load(s.application(), s.rolloutId());
-        if (ports.store().replace(latest.withPendingAlert(PendingAlert.encode(a)), latest.version())) {
-          return;
-        }
-      }
-    }
-  }
-
-  /** Retries a pending alert; answers the rollout as it is afterwards. */
-  private RolloutState deliverPending(RolloutState s) {
-    Alert pending = PendingAlert.decode(s.pendingAlert(), s.application(), s.rolloutId());
-    if (s.pendingAlert() == null) {
-      return s;
-    }
-    try {
-      if (pending != null) {
-        ports.alerts().publish(pending);
-      }
-    } catch (AlertDeliveryException e) {
-      return s; // still down; the next run tries again
-    }
-    if (ports.store().replace(s.withPendingAlert(null), s.version())) {
-      ports.store().append(AuditEvent.decision(s, now(), WORKFLOW_ACTOR, "ALERT",
-          (pending == null ? "unreadable pending alert dropped" : pending.kind() + " alert delivered on retry"), null));
-    }
-    return load(s.application(), s.rolloutId());
   }
 
   private void failTask(String token, String error, String cause) {

@@ -18,10 +18,14 @@ public sealed interface PromotionRequest {
    * @param executionArn the workflow execution driving the rollout
    * @param approval     the decision that ended the previous stage, or null for the first stage
    */
-  record ApplyStage(String application, String rolloutId, String executionArn, Approval approval)
+  record ApplyStage(String application, String rolloutId, String executionArn, Approval approval, boolean resume)
       implements PromotionRequest {
     public ApplyStage {
       application = orDefault(application);
+    }
+
+    public ApplyStage(String application, String rolloutId, String executionArn, Approval approval) {
+      this(application, rolloutId, executionArn, approval, false);
     }
   }
 

@@ -97,6 +97,8 @@ public final class WorkflowRoutes {
     switch (action) {
       case APPLY_STAGE -> {
         m.put(Next.WAIT, State.WAIT_STAGE);
+        // a resumed execution that finds the stage waiting for approval asks again
+        m.put(Next.REQUEST_APPROVAL, State.AWAIT_APPROVAL);
         m.put(Next.FINALIZE, State.FINALIZE);
         m.put(Next.PROMOTED, State.PROMOTED);
         m.put(Next.ROLLED_BACK, State.ROLLED_BACK);

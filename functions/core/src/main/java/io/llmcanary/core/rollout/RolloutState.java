@@ -1,6 +1,7 @@
 package io.llmcanary.core.rollout;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A rollout's current state, as kept by the rollout store. {@code version} grows by one with every
@@ -12,7 +13,8 @@ import java.time.Instant;
  * @param executionArn   the promotion workflow's execution, when one runs
  * @param taskToken      the waiting approval task's token, while AWAITING_APPROVAL
  * @param reason         why the last transition happened
- * @param pendingAlert   an alert that could not be delivered yet and is retried on the next run, or null
+ * @param owed           what the rollout still owes after its last transition (canary 0%, an alert, failing the
+ *                       waiting approval task), in the order it is done; empty when nothing is owed
  */
 public record RolloutState(
     String application,
@@ -27,13 +29,17 @@ public record RolloutState(
     String executionArn,
     String taskToken,
     String reason,
-    String pendingAlert) {
+    List<OwedStep> owed) {
+
+  public RolloutState {
+    owed = owed == null ? List.of() : List.copyOf(owed);
+  }
 
   /** A new rollout at its first stage. */
   public static RolloutState start(String application, String rolloutId, StagePlan plan, Instant now,
       String executionArn) {
     return new RolloutState(application, rolloutId, RolloutStatus.RUNNING, plan, 0, 1, now, now, now,
-        executionArn, null, "started", null);
+        executionArn, null, "started", List.of());
   }
 
   public double canaryPercent() {
@@ -44,22 +50,26 @@ public record RolloutState(
     };
   }
 
-  /**
-   * The same rollout with other bookkeeping (no transition): the approval task token, the alert still owed, when it
-   * was last touched, at the given version. The one place such copies are made, so a new field is added once.
-   */
-  public RolloutState withBookkeeping(long newVersion, Instant newUpdatedAt, String newTaskToken,
-      String newPendingAlert) {
-    return new RolloutState(application, rolloutId, status, plan, stageIndex, newVersion, createdAt, stageStartedAt,
-        newUpdatedAt, executionArn, newTaskToken, reason, newPendingAlert);
+  /** Whether work is owed (see {@link OwedStep}). */
+  public boolean owes() {
+    return !owed.isEmpty();
   }
 
-  public RolloutState withPendingAlert(String alert) {
-    return withBookkeeping(version + 1, updatedAt, taskToken, alert);
+  /**
+   * The same rollout with other bookkeeping (no transition): the approval task token, the work still owed, when it
+   * was last touched, at the next version. The one place such copies are made, so a new field is added once.
+   */
+  public RolloutState withBookkeeping(Instant newUpdatedAt, String newTaskToken, List<OwedStep> newOwed) {
+    return new RolloutState(application, rolloutId, status, plan, stageIndex, version + 1, createdAt, stageStartedAt,
+        newUpdatedAt, executionArn, newTaskToken, reason, newOwed);
+  }
+
+  public RolloutState withOwed(List<OwedStep> newOwed) {
+    return withBookkeeping(updatedAt, taskToken, newOwed);
   }
 
   public RolloutState withExecutionArn(String arn) {
     return new RolloutState(application, rolloutId, status, plan, stageIndex, version + 1, createdAt,
-        stageStartedAt, updatedAt, arn, taskToken, reason, pendingAlert);
+        stageStartedAt, updatedAt, arn, taskToken, reason, owed);
   }
 }

@@ -85,7 +85,7 @@ public final class RolloutStateMachine {
   private static Transition applied(RolloutState s, RolloutCommand c, Instant now, RolloutStatus to, int stage,
       Instant stageStartedAt, String taskToken) {
     RolloutState next = new RolloutState(s.application(), s.rolloutId(), to, s.plan(), stage, s.version() + 1,
-        s.createdAt(), stageStartedAt, now, s.executionArn(), taskToken, c.reason(), s.pendingAlert());
+        s.createdAt(), stageStartedAt, now, s.executionArn(), taskToken, c.reason(), s.owed());
     AuditEvent e = new AuditEvent(s.application(), s.rolloutId(), now, c.actor(), "TRANSITION", s.status(), to,
         stage, c.reason(), null);
     return new Transition.Applied(next, e);

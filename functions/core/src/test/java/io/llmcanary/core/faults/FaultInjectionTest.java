@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmcanary.core.alerts.OperatorCommands;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.health.HealthCheck;
 import io.llmcanary.core.health.HealthCheckRequest;
@@ -19,6 +20,7 @@ import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.MetricsQuery;
 import io.llmcanary.core.promotion.ApprovalChannels;
 import io.llmcanary.core.promotion.ConfigCheck;
+import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.promotion.PromotionRequest;
@@ -69,6 +71,8 @@ class FaultInjectionTest {
   static final int SCHEDULES = Integer.getInteger("faults.schedules", 2000);
   static final int STAGE_TICKS = 3;
   static final int APPROVAL_TICKS = 8;
+  /** Chance per tick that an operator aborts a running rollout by hand. */
+  static final double OPERATOR_ROLLBACK = 0.01;
 
   @Test
   void afterFaultsStopAndOneHealthCheckRunDeployedCanaryMatchesStateEveryRollbackPagedEveryTransitionAudited() {
@@ -155,6 +159,10 @@ class FaultInjectionTest {
         tick(tick, true);
       }
       plan.stop();
+      if (startIncomplete()) {
+        startDone = false; // the operator runs the start again, as its answer said
+        startTries = 0;
+      }
       tick = settle(tick);
       // A workflow that failed is resumed the way its alert (or the workflow-failure alarm) says.
       Optional<RolloutState> s = store.peek(APP, rolloutId);
@@ -170,10 +178,16 @@ class FaultInjectionTest {
 
     /** Runs fault-free ticks until every execution waits or has ended. */
     int settle(int tick) {
-      for (int i = 0; i < 40 && !quiet(); i++, tick++) {
+      for (int i = 0; i < 40 && (!quiet() || !startDone && startIncomplete()); i++, tick++) {
         tick(tick, false);
       }
       return tick;
+    }
+
+    /** The rollout is stored but its start did not get as far as a workflow: the refusal says to run it again. */
+    boolean startIncomplete() {
+      return store.peek(APP, rolloutId).filter(s -> s.status() == RolloutStatus.RUNNING && s.executionArn() == null)
+          .isPresent();
     }
 
     boolean quiet() {
@@ -191,8 +205,10 @@ class FaultInjectionTest {
       if (!startDone && startTries < 6) {
         actors.put("start", () -> {
           startTries++;
-          promotion.start(new StartRequest(APP, rolloutId, CANARY, Map.of(), null, "alice", "shorter answers"));
-          startDone = true; // started, or refused with a reason a person reads
+          DecisionResult r = promotion.start(new StartRequest(APP, rolloutId, CANARY, Map.of(), null, "alice",
+              "shorter answers"));
+          // Started, or refused with a reason a person reads; a start that did not complete says to run it again.
+          startDone = r.applied() || !startIncomplete();
         });
       }
       actors.put("health-check", () -> healthCheck.run(HealthCheckRequest.all()));
@@ -209,6 +225,9 @@ class FaultInjectionTest {
         actors.put("person", () -> promotion.decide(new PromotionRequest.Decide(APP, rolloutId, decision, "bob",
             "looked at the table")));
       }
+      if (faulty && s.isPresent() && !s.get().status().isTerminal() && random.nextDouble() < OPERATOR_ROLLBACK) {
+        actors.put("operator", () -> promotion.rollBack(APP, rolloutId, "carol", "answers look wrong"));
+      }
       io.run(actors);
     }
 
@@ -217,7 +236,13 @@ class FaultInjectionTest {
       RolloutConfig deployed = appConfig.deployed();
       Optional<RolloutState> owner = store.peek(deployed.application(), deployed.rolloutId());
       double allowed = owner.map(RolloutState::canaryPercent).orElse(0.0);
-      if (deployed.canaryPercent() != allowed) {
+      if (owner.isPresent() && owner.get().status() == RolloutStatus.PROMOTED) {
+        if (deployed.version(Variant.CANARY).isPresent()
+            || !deployed.version(Variant.STABLE).orElseThrow().equals(CANARY)) {
+          v.add("deployed canary percent differs from what the state allows: rollout " + deployed.rolloutId()
+              + " is PROMOTED but the deployed config still has a canary or the old stable");
+        }
+      } else if (deployed.canaryPercent() != allowed) {
         v.add("deployed canary percent differs from what the state allows: AppConfig has deployed "
             + deployed.canaryPercent() + "% of rollout " + deployed.rolloutId() + ", whose state ("
             + owner.map(o -> o.status() + " stage " + (o.stageIndex() + 1)).orElse("none") + ") allows " + allowed

@@ -66,9 +66,11 @@ final class SimAppConfig implements ConfigPublisher {
   }
 
   @Override
-  public RolloutConfig currentConfig() {
-    io.point("appconfig.ListHostedConfigurationVersions");
-    return hosted.get(hosted.size() - 1);
+  public RolloutConfig deployedConfig() {
+    io.point("appconfig.ListDeployments");
+    RolloutConfig d = deployed();
+    io.point("appconfig.GetHostedConfigurationVersion");
+    return d;
   }
 
   @Override

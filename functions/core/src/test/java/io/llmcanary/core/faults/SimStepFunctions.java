@@ -49,6 +49,7 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
     String token;
     int deadline;
     Approval approval;
+    boolean resume;
     String error = "";
     String cause = "";
 
@@ -93,6 +94,7 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
   Execution startByHand(String application, String rolloutId, String name) {
     Execution e = new Execution("arn:aws:states:us-east-1:123456789012:execution:promotion:" + name, application,
         rolloutId);
+    e.resume = true;
     executions.add(e);
     return e;
   }
@@ -135,7 +137,7 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
       case APPLY_STAGE -> {
         Approval a = e.approval;
         task(e, Action.APPLY_STAGE, () -> p.applyStage(new PromotionRequest.ApplyStage(e.application, e.rolloutId,
-            e.arn, a)));
+            e.arn, a, e.resume)));
       }
       case WAIT_STAGE -> e.state = WorkflowRoutes.AFTER_WAIT;
       case GATE -> task(e, Action.GATE, () -> p.gate(new PromotionRequest.Gate(e.application, e.rolloutId,

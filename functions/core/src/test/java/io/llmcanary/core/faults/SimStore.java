@@ -58,13 +58,13 @@ final class SimStore implements RolloutStore {
   }
 
   @Override
-  public boolean replace(RolloutState next, long expectedVersion) {
+  public boolean replace(RolloutState next, long expectedVersion, AuditEvent event) {
     io.point("dynamodb.PutItem(replace)");
     if (io.spuriousConditionFailure("dynamodb.PutItem(replace)")) {
       return false;
     }
     RolloutState before = delegate.get(next.application(), next.rolloutId()).orElse(null);
-    boolean won = delegate.replace(next, expectedVersion);
+    boolean won = delegate.replace(next, expectedVersion, event);
     if (won && before != null) {
       observe(before, next);
     }

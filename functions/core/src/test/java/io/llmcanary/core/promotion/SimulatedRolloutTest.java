@@ -77,6 +77,6 @@ class SimulatedRolloutTest {
     });
     assertThat(f.store.history(APP, "sim")).filteredOn(ev -> ev.type().equals("GATE"))
         .allSatisfy(ev -> assertThat(ev.reason()).doesNotStartWith("REGRESSION"));
-    assertThat(f.configs.currentConfig().versions()).containsOnlyKeys("stable");
+    assertThat(f.configs.deployedConfig().versions()).containsOnlyKeys("stable");
   }
 }
