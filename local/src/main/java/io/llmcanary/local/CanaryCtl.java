@@ -33,6 +33,7 @@ public final class CanaryCtl {
     register(new StartCommand());
     register(new DecideCommand("approve"));
     register(new DecideCommand("reject"));
+    register(new DecideCommand("rollback"));
     register(new StatusCommand());
     register(new HistoryCommand());
   }

@@ -2,7 +2,9 @@ package io.llmcanary.aws;
 
 import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.ports.RolloutStore.CreateResult;
+import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
@@ -53,7 +55,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
  *   sk  S  RANGE   ACTIVE                                     the application's claim: present while a rollout that
  *                                                             is not terminal holds it; attribute rolloutId names it
  * GSI "active-rollouts" (projection ALL):
- *   active  S  HASH    "ACTIVE", present only on STATE items of rollouts that are not terminal (never on claims)
+ *   active  S  HASH    "ACTIVE", present only on STATE items of rollouts that are not terminal or still owe work
  *   pk      S  RANGE
  * </pre>
  *
@@ -214,7 +216,7 @@ public final class DynamoDbRolloutStore implements RolloutStore {
    * claim being absent (a rollout stored before claims, or one that ended already) or held by this rollout.
    */
   @Override
-  public boolean replace(RolloutState next, long expectedVersion) {
+  public boolean replace(RolloutState next, long expectedVersion, AuditEvent event) {
     if (next.version() <= expectedVersion) {
       throw new IllegalArgumentException("rollout " + next.rolloutId() + ": new version " + next.version()
           + " must be greater than the expected stored version " + expectedVersion);
@@ -224,8 +226,16 @@ public final class DynamoDbRolloutStore implements RolloutStore {
         .expressionAttributeNames(Map.of("#pk", PK, "#v", "version"))
         .expressionAttributeValues(Map.of(":expected", n(expectedVersion)))
         .build();
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(TransactWriteItem.builder().put(putState).build());
+    if (event != null) {
+      // The audit event of this write, in the same transaction (DESIGN.md §7): never a change without its record.
+      items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(auditItem(event))
+          .conditionExpression("attribute_not_exists(#sk)").expressionAttributeNames(Map.of("#sk", SK)).build())
+          .build());
+    }
     if (!next.status().isTerminal()) {
-      return putIfVersion(putState);
+      return event == null ? putIfVersion(putState) : transactIfVersion(next, items);
     }
     Delete releaseClaim = Delete.builder().tableName(tableName).key(claimKey(next.application()))
         .conditionExpression("attribute_not_exists(#pk) OR #rid = :id")
@@ -235,8 +245,9 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     for (int attempt = 1; ; attempt++) {
       TransactionCanceledException cancelled;
       try {
-        transact(TransactWriteItem.builder().put(putState).build(),
-            TransactWriteItem.builder().delete(releaseClaim).build());
+        List<TransactWriteItem> all = new ArrayList<>(items);
+        all.add(TransactWriteItem.builder().delete(releaseClaim).build());
+        transact(all.toArray(TransactWriteItem[]::new));
         return true;
       } catch (TransactionCanceledException e) {
         cancelled = e;
@@ -244,10 +255,10 @@ public final class DynamoDbRolloutStore implements RolloutStore {
       if (failedCondition(cancelled, 0)) {
         return false; // another writer won, or there is no such rollout
       }
-      if (failedCondition(cancelled, 1)) {
+      if (failedCondition(cancelled, items.size())) {
         // Another rollout holds the claim (this one predates claims): not ours to give back. Once this rollout's
-        // STATE exists its id can never take the claim, so the plain versioned write is all that is left.
-        return putIfVersion(putState);
+        // STATE exists its id can never take the claim, so the versioned write (with its event) is all that is left.
+        return event == null ? putIfVersion(putState) : transactIfVersion(next, items);
       }
       if (!conflicted(cancelled)) {
         throw cancelled;
@@ -258,6 +269,27 @@ public final class DynamoDbRolloutStore implements RolloutStore {
             + reasons(cancelled) + "); try again", cancelled);
       }
       pause(attempt);
+    }
+  }
+
+  /** The versioned STATE put with the other items, in one transaction; false when the version condition failed. */
+  private boolean transactIfVersion(RolloutState next, List<TransactWriteItem> items) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transact(items.toArray(TransactWriteItem[]::new));
+        return true;
+      } catch (TransactionCanceledException e) {
+        if (failedCondition(e, 0)) {
+          return false;
+        }
+        if (!conflicted(e)) {
+          throw e;
+        }
+        if (attempt == MAX_TRANSACTION_TRIES) {
+          return false; // as good as lost: the caller reads again and decides again
+        }
+        pause(attempt);
+      }
     }
   }
 
@@ -311,6 +343,14 @@ public final class DynamoDbRolloutStore implements RolloutStore {
 
   @Override
   public void append(AuditEvent event) {
+    Map<String, AttributeValue> item = auditItem(event);
+    // Never overwrite an event; with a random suffix in the key this cannot fail in practice.
+    dynamo.putItem(b -> b.tableName(tableName).item(item)
+        .conditionExpression("attribute_not_exists(#sk)")
+        .expressionAttributeNames(Map.of("#sk", SK)));
+  }
+
+  private static Map<String, AttributeValue> auditItem(AuditEvent event) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(PK, s(partitionKey(event.application(), event.rolloutId())));
     item.put(SK, s(AUDIT_PREFIX + SORTABLE_INSTANT.format(event.at()) + "#"
@@ -325,10 +365,7 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     item.put("stageIndex", n(event.stageIndex()));
     putIfPresent(item, "reason", event.reason());
     putIfPresent(item, "table", event.table());
-    // Never overwrite an event; with a random suffix in the key this cannot fail in practice.
-    dynamo.putItem(b -> b.tableName(tableName).item(item)
-        .conditionExpression("attribute_not_exists(#sk)")
-        .expressionAttributeNames(Map.of("#sk", SK)));
+    return item;
   }
 
   @Override
@@ -395,8 +432,11 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     putIfPresent(item, "executionArn", state.executionArn());
     putIfPresent(item, "taskToken", state.taskToken());
     putIfPresent(item, "reason", state.reason());
-    putIfPresent(item, "pendingAlert", state.pendingAlert());
-    if (!state.status().isTerminal()) {
+    if (state.owes()) {
+      item.put("owed", AttributeValue.fromL(state.owed().stream().map(DynamoDbRolloutStore::owedItem).toList()));
+    }
+    // Listed by the index while it runs, and after it ended while it still owes work (whoever finds it finishes it).
+    if (!state.status().isTerminal() || state.owes()) {
       item.put(ACTIVE, s("ACTIVE"));
     }
     return item;
@@ -417,7 +457,59 @@ public final class DynamoDbRolloutStore implements RolloutStore {
         str(item, "executionArn"),
         str(item, "taskToken"),
         str(item, "reason"),
-        str(item, "pendingAlert"));
+        owed(item.get("owed")));
+  }
+
+  /** One owed step as a map attribute, readable in the DynamoDB console. */
+  static AttributeValue owedItem(OwedStep step) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    switch (step) {
+      case OwedStep.ZeroCanary z -> {
+        m.put("type", s("ZeroCanary"));
+        m.put("description", s(z.description()));
+      }
+      case OwedStep.PromoteCanary p -> {
+        m.put("type", s("PromoteCanary"));
+        m.put("description", s(p.description()));
+      }
+      case OwedStep.SendAlert a -> {
+        m.put("type", s("SendAlert"));
+        m.put("kind", s(a.alert().kind().name()));
+        m.put("application", s(a.alert().application()));
+        m.put("rolloutId", s(a.alert().rolloutId()));
+        m.put("subject", s(a.alert().subject()));
+        m.put("body", s(a.alert().body()));
+      }
+      case OwedStep.FailApprovalTask f -> {
+        m.put("type", s("FailApprovalTask"));
+        m.put("taskToken", s(f.taskToken()));
+        m.put("error", s(f.error()));
+        m.put("cause", s(f.cause()));
+        m.put("attempts", n(f.attempts()));
+      }
+    }
+    return AttributeValue.fromM(m);
+  }
+
+  static List<OwedStep> owed(AttributeValue list) {
+    if (list == null || !list.hasL()) {
+      return List.of();
+    }
+    List<OwedStep> out = new ArrayList<>();
+    for (AttributeValue v : list.l()) {
+      Map<String, AttributeValue> m = v.m();
+      String type = str(m, "type");
+      out.add(switch (type == null ? "" : type) {
+        case "ZeroCanary" -> new OwedStep.ZeroCanary(str(m, "description"));
+        case "PromoteCanary" -> new OwedStep.PromoteCanary(str(m, "description"));
+        case "SendAlert" -> new OwedStep.SendAlert(new Alert(Alert.Kind.valueOf(str(m, "kind")), str(m, "application"),
+            str(m, "rolloutId"), str(m, "subject"), str(m, "body")));
+        case "FailApprovalTask" -> new OwedStep.FailApprovalTask(str(m, "taskToken"), str(m, "error"),
+            str(m, "cause"), Integer.parseInt(m.get("attempts").n()));
+        default -> throw new IllegalStateException("unknown owed step type '" + type + "' in the rollout state");
+      });
+    }
+    return out;
   }
 
   private static AuditEvent toEvent(Map<String, AttributeValue> item) {

@@ -6,7 +6,9 @@ import io.llmcanary.core.ports.RolloutStore.CreateResult;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.ApplicationBusy;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.Created;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.IdTaken;
+import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutCommand;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStateMachine;
@@ -93,7 +95,9 @@ class DynamoDbRolloutStoreIT {
     RolloutState state = new RolloutState("chat", "concise-2026-11-26", RolloutStatus.AWAITING_APPROVAL,
         new StagePlan(List.of(0.5, 5.0, 25.0, 100.0)), 1, 7, T0, T0.plusSeconds(3600).plusNanos(123_456_789),
         T0.plusSeconds(7200), "arn:aws:states:us-east-1:123456789012:execution:promote:x", "token-abc",
-        "gate passed", "{\"kind\":\"APPROVAL_NEEDED\"}");
+        "gate passed", List.of(new OwedStep.SendAlert(new Alert(Alert.Kind.APPROVAL_NEEDED, "chat",
+            "concise-2026-11-26", "approve?", "body\nwith lines")), new OwedStep.ZeroCanary("zero"),
+            new OwedStep.PromoteCanary("promote"), new OwedStep.FailApprovalTask("tok", "RolledBack", "why", 2)));
 
     assertThat(store.create(state)).isEqualTo(new Created());
 
@@ -303,7 +307,8 @@ class DynamoDbRolloutStoreIT {
     assertThat(store.create(running("chat", "r2"))).isEqualTo(new Created());
     assertThat(store.claimHolder("chat")).contains("r2");
     // Bookkeeping on the ended r1 (a pending alert) is a terminal replace too; it leaves r2's claim alone.
-    assertThat(store.replace(rolledBack.withPendingAlert("ROLLBACK\nsubject\nbody"), rolledBack.version())).isTrue();
+    assertThat(store.replace(rolledBack.withOwed(List.of(new OwedStep.SendAlert(new Alert(Alert.Kind.ROLLBACK, "chat",
+        "r1", "subject", "body")))), rolledBack.version())).isTrue();
     assertThat(store.claimHolder("chat")).contains("r2");
   }
 

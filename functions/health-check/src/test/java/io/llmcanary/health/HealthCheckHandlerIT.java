@@ -14,6 +14,7 @@ import io.llmcanary.core.health.HealthCheckSettings;
 import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
@@ -141,10 +142,10 @@ class HealthCheckHandlerIT {
 
     RolloutState s = store.get(APP, rolloutId).orElseThrow();
     assertThat(s.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(s.pendingAlert()).isNull();
+    assertThat(s.owed()).isEmpty();
     assertThat(store.active()).noneMatch(a -> a.rolloutId().equals(rolloutId));
     assertThat(store.history(APP, rolloutId).stream().map(AuditEvent::type)).containsSubsequence("VERDICT",
-        "TRANSITION", "CONFIG_ROLLED_BACK", "ALERT_SENT");
+        "TRANSITION", "CANARY_ZEROED", "ALERT_SENT");
     assertThat(config.deployedConfig().canaryPercent()).isZero();
 
     List<JsonNode> envelopes = delivered();
@@ -162,7 +163,7 @@ class HealthCheckHandlerIT {
     assertThat(action(handler(store, now).handleRequest(SCHEDULED, null))).isEqualTo("ROLLED_BACK");
     RolloutState afterFirst = store.get(APP, rolloutId).orElseThrow();
     assertThat(afterFirst.status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(afterFirst.pendingAlert()).contains("alert: pending");
+    assertThat(afterFirst.owed()).anyMatch(o -> o instanceof OwedStep.SendAlert);
     assertThat(config.deployedConfig().canaryPercent()).isZero();
 
     topic();
@@ -172,6 +173,6 @@ class HealthCheckHandlerIT {
         .isEqualTo("none");
 
     assertThat(delivered()).hasSize(1);
-    assertThat(store.get(APP, rolloutId).orElseThrow().pendingAlert()).isNull();
+    assertThat(store.get(APP, rolloutId).orElseThrow().owed()).isEmpty();
   }
 }

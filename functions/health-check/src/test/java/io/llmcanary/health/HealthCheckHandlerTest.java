@@ -16,6 +16,7 @@ import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.ports.ConfigPublisher;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
@@ -282,7 +283,7 @@ class HealthCheckHandlerTest {
     assertThat(r.get("action")).isEqualTo("RESUMED");
     assertThat(config.deployedConfig().canaryPercent()).isZero();
     assertThat(alerts.delivered()).hasSize(1);
-    assertThat(stored().pendingAlert()).isNull();
+    assertThat(stored().owed()).isEmpty();
   }
 
   static final class Crash extends Error {
@@ -300,7 +301,7 @@ class HealthCheckHandlerTest {
     assertThatThrownBy(() -> new HealthCheckHandler(dying, System.out).handleRequest(SCHEDULED, null))
         .isInstanceOf(Crash.class);
     assertThat(stored().status()).isEqualTo(RolloutStatus.ROLLED_BACK);
-    assertThat(stored().pendingAlert()).contains("alert: pending");
+    assertThat(stored().owed()).anyMatch(o -> o instanceof OwedStep.SendAlert);
     assertThat(config.publications()).hasSize(1);
 
     now.set(now.get().plus(Duration.ofMinutes(15)));
@@ -308,8 +309,8 @@ class HealthCheckHandlerTest {
     assertThat(r.get("action")).isEqualTo("RESUMED");
     assertThat(alerts.delivered()).hasSize(1);
     assertThat(config.publications()).hasSize(1);
-    assertThat(stored().pendingAlert()).isNull();
+    assertThat(stored().owed()).isEmpty();
     assertThat(store.history(APP, ID).stream().map(AuditEvent::type))
-        .containsSubsequence("VERDICT", "TRANSITION", "CONFIG_ROLLED_BACK", "ALERT_SENT");
+        .containsSubsequence("VERDICT", "TRANSITION", "CANARY_ZEROED", "ALERT_SENT");
   }
 }

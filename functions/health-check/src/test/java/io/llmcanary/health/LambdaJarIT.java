@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmcanary.aws.DynamoDbRolloutStore;
-import io.llmcanary.core.health.RollbackWork;
 import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
@@ -124,8 +124,8 @@ class LambdaJarIT {
         // The config's rollout, rolled back an hour ago by a run that could not page; another application's
         // rollout, two hours into its first stage.
         Instant hourAgo = now.minus(Duration.ofHours(1));
-        String owed = new RollbackWork(false, true, false, 0, new Alert(Alert.Kind.ROLLBACK, APP, rolledBack,
-            "[llm-canary] jar probe rollback", "rolled back by the jar probe")).encode();
+        List<OwedStep> owed = List.of(new OwedStep.SendAlert(new Alert(Alert.Kind.ROLLBACK, APP, rolledBack,
+            "[llm-canary] jar probe rollback", "rolled back by the jar probe")));
         store.create(new RolloutState(APP, rolledBack, RolloutStatus.ROLLED_BACK, StagePlan.DEFAULT, 0, 2, hourAgo,
             hourAgo, hourAgo, null, null, "health check: regression", owed));
         store.create(RolloutState.start("other-app", "active-" + suffix, StagePlan.DEFAULT,
@@ -173,7 +173,7 @@ class LambdaJarIT {
         assertThat(stub.requests()).anyMatch(r -> r.startsWith("GET /applications/app1234/configurationprofiles/"
             + "prof123/hostedconfigurationversions/1"));
         assertThat(stub.requests()).anyMatch(r -> r.endsWith("/operation/GetMetricData"));
-        assertThat(store.get(APP, rolledBack).orElseThrow().pendingAlert()).isNull();
+        assertThat(store.get(APP, rolledBack).orElseThrow().owed()).isEmpty();
         List<Message> delivered = new ArrayList<>();
         for (int attempt = 0; attempt < 3 && delivered.isEmpty(); attempt++) {
           delivered.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))

@@ -19,9 +19,9 @@ public final class DecideCommand implements Command {
 
   private final String decision;
 
-  /** @param decision {@code approve} or {@code reject} */
+  /** @param decision {@code approve}, {@code reject} or {@code rollback} (an operator's abort at any stage) */
   public DecideCommand(String decision) {
-    if (!decision.equals("approve") && !decision.equals("reject")) {
+    if (!decision.equals("approve") && !decision.equals("reject") && !decision.equals("rollback")) {
       throw new IllegalArgumentException(decision);
     }
     this.decision = decision;
@@ -34,12 +34,32 @@ public final class DecideCommand implements Command {
 
   @Override
   public String summary() {
-    return decision.equals("approve") ? "approve the stage waiting for approval: the canary moves to the next stage"
-        : "reject the stage waiting for approval: the rollout ends, canary back to 0%";
+    return switch (decision) {
+      case "approve" -> "approve the stage waiting for approval: the canary moves to the next stage";
+      case "reject" -> "reject the stage waiting for approval: the rollout ends, canary back to 0%";
+      default -> "roll a rollout back at any stage: canary 0% at once, alert, the workflow ends";
+    };
   }
 
   @Override
   public String help() {
+    if (decision.equals("rollback")) {
+      return """
+          Usage: ./canaryctl rollback ROLLOUT --reason TEXT [--application APP] [--state DIR] [--json]
+
+          An operator's abort of ROLLOUT at any stage that has not ended (running or waiting for approval), through
+          the same rollback action the health check uses: the rollout becomes ROLLED_BACK, the canary goes to 0% at
+          once, the team is paged and the waiting approval (if any) is failed so the workflow ends. Refused, with the
+          reason, when the rollout has ended already. The audit trail records who (your user name) and why.
+
+          Options:
+            --reason TEXT       why, for the audit trail and the page (required)
+            --application APP   the rollout's application (default: the config's)
+          """ + PromotionOptions.STATE_HELP + """
+
+          Exit codes: 0 rolled back, 1 refused, 2 usage error.
+          """;
+    }
     String effect = decision.equals("approve")
         ? "The canary moves to the next stage (after the last one it becomes the new stable)."
         : "The rollout ends as REJECTED and the canary goes back to 0%: every user gets the stable version.";
@@ -71,8 +91,18 @@ public final class DecideCommand implements Command {
     try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
       state.catchUp();
       String app = a.option("application", state.config().application());
-      DecisionResult r = state.workflow().decide(new Decide(app, rolloutId, decision, PromotionOptions.actor(),
-          a.option("reason", null)));
+      DecisionResult r;
+      if (decision.equals("rollback")) {
+        String reason = a.option("reason", null);
+        if (reason == null || reason.isBlank()) {
+          throw new Args.UsageException("rollback needs --reason TEXT: the page and the audit trail say why");
+        }
+        r = state.workflow().promotion().rollBack(app, rolloutId, PromotionOptions.actor(), reason);
+        state.workflow().advanceAll();
+      } else {
+        r = state.workflow().decide(new Decide(app, rolloutId, decision, PromotionOptions.actor(),
+            a.option("reason", null)));
+      }
       state.save();
       if (a.flag("json")) {
         Map<String, Object> m = new LinkedHashMap<>();

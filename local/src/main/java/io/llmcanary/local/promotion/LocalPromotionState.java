@@ -1,5 +1,7 @@
 package io.llmcanary.local.promotion;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -25,6 +27,7 @@ import io.llmcanary.core.promotion.ApprovalChannels;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +103,16 @@ public final class LocalPromotionState implements AutoCloseable {
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
           return Instant.parse(p.getValueAsString());
         }
-      }));
+      })).addMixIn(OwedStep.class, OwedStepJson.class);
+
+  /** How the owed steps of a rollout are kept in the state file: a "type" field names the step. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = OwedStep.ZeroCanary.class, name = "ZeroCanary"),
+      @JsonSubTypes.Type(value = OwedStep.PromoteCanary.class, name = "PromoteCanary"),
+      @JsonSubTypes.Type(value = OwedStep.SendAlert.class, name = "SendAlert"),
+      @JsonSubTypes.Type(value = OwedStep.FailApprovalTask.class, name = "FailApprovalTask")})
+  private interface OwedStepJson {}
 
   private final Path dir;
   private final FileChannel lockChannel;

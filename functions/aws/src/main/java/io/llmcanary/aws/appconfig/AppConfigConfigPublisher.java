@@ -79,17 +79,28 @@ public final class AppConfigConfigPublisher implements ConfigPublisher {
     this(appConfig, target, 4, Duration.ofSeconds(2), d -> Thread.sleep(d.toMillis()));
   }
 
+  /**
+   * The deployed config: the target of the newest deployment that was not stopped or rolled back (complete, or
+   * still deploying or baking: some proxies serve it already). Not the latest hosted version, which may have been
+   * created and never deployed.
+   */
   @Override
   public RolloutConfig deployedConfig() {
-    Hosted latest = latest();
-    if (latest == null) {
-      return null;
+    List<DeploymentSummary> recent = appConfig.listDeployments(b -> b.applicationId(target.applicationId())
+        .environmentId(target.environmentId()).maxResults(10)).items();
+    for (DeploymentSummary d : recent) {
+      if (d.state() == DeploymentState.COMPLETE || RUNNING.contains(d.state())) {
+        int number = Integer.parseInt(d.configurationVersion());
+        GetHostedConfigurationVersionResponse r = appConfig.getHostedConfigurationVersion(b -> b
+            .applicationId(target.applicationId()).configurationProfileId(target.profileId()).versionNumber(number));
+        return switch (RolloutConfigCodec.parse(r.content().asUtf8String())) {
+          case RolloutConfigCodec.Parsed.Valid v -> v.config();
+          case RolloutConfigCodec.Parsed.Invalid i -> throw new IllegalStateException("AppConfig deployed version "
+              + number + " of profile " + target.profileId() + " is not a valid rollout config: " + i.summary());
+        };
+      }
     }
-    return switch (RolloutConfigCodec.parse(latest.content())) {
-      case RolloutConfigCodec.Parsed.Valid v -> v.config();
-      case RolloutConfigCodec.Parsed.Invalid i -> throw new IllegalStateException("AppConfig hosted version "
-          + latest.number() + " of profile " + target.profileId() + " is not a valid rollout config: " + i.summary());
-    };
+    return null;
   }
 
   @Override

@@ -270,17 +270,36 @@ class AppConfigConfigPublisherContractTest {
   }
 
   @Test
-  void currentConfigReadsTheHighestHostedVersion() {
+  void deployedConfigIsTheNewestDeploymentNotTheHighestHostedVersion() {
     hostedVersions(2, 5, 3);
     hostedContent(5, RolloutConfigCodec.write(config.withCanaryPercent(25)));
+    hostedContent(3, RolloutConfigCodec.write(config.withCanaryPercent(0)));
+    // Version 5 was created but never deployed; the newest deployment that stands delivers version 3.
+    deployments(deployment(9, "3", "COMPLETE", "imm1234"), deployment(8, "2", "COMPLETE", "plan123"));
+
     RolloutConfig c = publisher(1).deployedConfig();
-    assertThat(c.canaryPercent()).isEqualTo(25.0);
-    wm.verify(1, getRequestedFor(urlEqualTo(HOSTED + "/5")));
+
+    assertThat(c.canaryPercent()).isEqualTo(0.0);
+    wm.verify(1, getRequestedFor(urlEqualTo(HOSTED + "/3")));
+    wm.verify(0, getRequestedFor(urlEqualTo(HOSTED + "/5")));
   }
 
   @Test
-  void noHostedVersionMeansNoConfig() {
-    hostedVersions();
+  void aRunningDeploymentCountsAsDeployedAndARolledBackOneDoesNot() {
+    hostedContent(5, RolloutConfigCodec.write(config.withCanaryPercent(25)));
+    hostedContent(4, RolloutConfigCodec.write(config.withCanaryPercent(50)));
+    hostedContent(3, RolloutConfigCodec.write(config.withCanaryPercent(5)));
+    deployments(deployment(10, "5", "DEPLOYING", "plan123"), deployment(9, "3", "COMPLETE", "plan123"));
+    assertThat(publisher(1).deployedConfig().canaryPercent()).isEqualTo(25.0);
+
+    deployments(deployment(10, "4", "ROLLED_BACK", "plan123"), deployment(9, "3", "COMPLETE", "plan123"));
+    assertThat(publisher(1).deployedConfig().canaryPercent()).isEqualTo(5.0);
+  }
+
+  @Test
+  void noDeploymentMeansNoConfig() {
+    hostedVersions(1);
+    deployments();
     assertThat(publisher(1).deployedConfig()).isNull();
   }
 

@@ -180,7 +180,7 @@ public final class Promotion {
       return DecisionResult.refused(load(app, rolloutId), "start of rollout " + rolloutId + " did not complete: "
           + e.getMessage() + ". The rollout holds application " + app + " and is watched by the health check (its"
           + " canary, if deployed, is rolled back on a regression). Run the same start again: it resumes where this"
-          + " one stopped. Or give the application back: ./canaryctl reject " + rolloutId + " --reason 'start failed'");
+          + " one stopped. Or give the application back: ./canaryctl rollback " + rolloutId + " --reason 'start failed'");
     }
     for (int i = 0; i < MAX_RACES; i++) {
       RolloutState s = load(app, rolloutId);
@@ -519,7 +519,9 @@ public final class Promotion {
     return switch (r) {
       case RollbackAction.Result.Stopped st -> DecisionResult.applied(st.state(), "rejected rollout "
           + first.rolloutId() + " at stage " + (st.before().stageIndex() + 1) + " of " + st.before().plan().size()
-          + ": canary back to 0%, the rollout is over");
+          + ": canary back to 0%, the rollout is over"
+          + (st.steps().stream().anyMatch(o -> o.type().equals("APPROVAL_TASK_GONE"))
+              ? " (the workflow was no longer waiting for this approval; nothing else to stop)" : ""));
       case RollbackAction.Result.AlreadyEnded e -> refuse(e.state(), actor, "reject", notWaiting(e.state(), "reject")
           .orElse("the rollout ended meanwhile"));
       case RollbackAction.Result.Refused f -> refuse(f.state(), actor, "reject", f.reason());

@@ -116,6 +116,12 @@ public final class Reconciler {
     }
     String summary = "drift corrected: " + c.why() + "; deployed " + RollbackAction.pct(c.allowed())
         + " with the immediate strategy";
+    if (state.isPresent() && state.get().owed().stream().anyMatch(o -> o instanceof OwedStep.ZeroCanary)) {
+      // Not drift: the rollback's own canary-0% step failed earlier and is still owed; its page said so already.
+      String line = summary + " (the rollback's owed canary 0%, done by the reconciler)";
+      appendQuietly(state.get(), line);
+      return new Result.Corrected(app, id, c.deployed(), c.allowed(), line);
+    }
     Alert alert = alert(app, id, c, state);
     try {
       alerts.publish(alert);
@@ -126,14 +132,16 @@ public final class Reconciler {
       summary += "; the page is still owed: " + RollbackAction.describe(e);
     }
     String line = summary;
-    state.ifPresent(s -> {
-      try {
-        store.append(AuditEvent.decision(s, clock.instant(), ACTOR, "DRIFT_CORRECTED", line, null));
-      } catch (RuntimeException ignored) {
-        // the report and the metric still say it
-      }
-    });
+    state.ifPresent(s -> appendQuietly(s, line));
     return new Result.Corrected(app, id, c.deployed(), c.allowed(), summary);
+  }
+
+  private void appendQuietly(RolloutState s, String line) {
+    try {
+      store.append(AuditEvent.decision(s, clock.instant(), ACTOR, "DRIFT_CORRECTED", line, null));
+    } catch (RuntimeException ignored) {
+      // the report and the metric still say it
+    }
   }
 
   private void keepOwed(RolloutState s, Alert alert) {

@@ -150,8 +150,9 @@ public final class RollbackAction {
     owed.add(new OwedStep.SendAlert(stop.alert().apply(before)));
     if (before.taskToken() != null) {
       String error = applied.status() == RolloutStatus.REJECTED ? ERROR_REJECTED : ERROR_ROLLED_BACK;
-      owed.add(new OwedStep.FailApprovalTask(before.taskToken(), error, "rollout " + applied.rolloutId() + " "
-          + applied.status() + " by " + stop.command().actor() + ": " + stop.command().reason(), 0));
+      String verb = applied.status() == RolloutStatus.REJECTED ? "rejected" : "rolled back";
+      owed.add(new OwedStep.FailApprovalTask(before.taskToken(), error, verb + " by " + stop.command().actor() + ": "
+          + stop.command().reason(), 0));
     }
     return new RolloutState(applied.application(), applied.rolloutId(), applied.status(), applied.plan(),
         applied.stageIndex(), applied.version(), applied.createdAt(), applied.stageStartedAt(), applied.updatedAt(),
@@ -179,7 +180,7 @@ public final class RollbackAction {
         switch (step) {
           case OwedStep.ZeroCanary z -> {
             line = zeroCanary(cur, z.description());
-            canaryNote = "Canary traffic at 0% in AppConfig (" + line + "); every proxy serves stable within one"
+            canaryNote = "Canary traffic set to 0% in AppConfig (" + line + "); every proxy serves stable within one"
                 + " agent poll interval (45 s by default).";
             type = "CANARY_ZEROED";
           }
@@ -195,11 +196,12 @@ public final class RollbackAction {
           case OwedStep.FailApprovalTask f -> {
             try {
               approvals.reject(f.taskToken(), f.error(), f.cause());
-              line = "the waiting approval task was failed (" + f.error() + "): the workflow ends";
+              line = "the waiting approval task was failed (SendTaskFailure, " + f.error() + "): the workflow ends";
+              type = "APPROVAL_TASK_FAILED";
             } catch (ApprovalGateway.StaleTaskTokenException gone) {
-              line = "the approval task no longer waits: " + describe(gone);
+              line = "the workflow was no longer waiting for this approval (" + describe(gone) + "); nothing to stop";
+              type = "APPROVAL_TASK_GONE";
             }
-            type = "APPROVAL_TASK_FAILED";
           }
         }
         after = null;
