@@ -45,6 +45,8 @@ public final class SnsAlertPublisher implements AlertPublisher {
     putAttribute(attributes, "kind", alert.kind().name());
     putAttribute(attributes, "application", alert.application());
     putAttribute(attributes, "rollout", alert.rolloutId());
+    // The same for every delivery of the same page (a retry after a lost answer), so a subscriber can drop a repeat.
+    putAttribute(attributes, "alert-id", alert.id());
     try {
       sns.publish(b -> b.topicArn(topicArn)
           .subject(subject(alert))

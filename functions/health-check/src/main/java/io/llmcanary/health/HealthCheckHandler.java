@@ -18,20 +18,28 @@ public final class HealthCheckHandler implements RequestHandler<Map<String, Obje
 
   private final HealthCheck check;
   private final PrintStream log;
+  private final String metricsNamespace;
 
   public HealthCheckHandler() {
-    this(HealthCheckWiring.fromEnvironment(System.getenv()).healthCheck(), System.out);
+    this(HealthCheckWiring.fromEnvironment(System.getenv()).healthCheck(), System.out,
+        System.getenv("CANARY_METRICS_NAMESPACE"));
   }
 
   public HealthCheckHandler(HealthCheck check, PrintStream log) {
+    this(check, log, null);
+  }
+
+  public HealthCheckHandler(HealthCheck check, PrintStream log, String metricsNamespace) {
     this.check = check;
     this.log = log;
+    this.metricsNamespace = metricsNamespace;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     HealthCheckReport report = check.run(HealthCheckEvent.parse(event));
     ReportJson.logLines(report, context == null ? null : context.getAwsRequestId()).forEach(log::println);
+    log.println(ReportJson.emf(report, metricsNamespace));
     return ReportJson.response(report);
   }
 }

@@ -274,9 +274,14 @@ class HealthCheckHandlerTest {
         config.publish(c, speed, description);
       }
     };
-    handler(conflicted).handleRequest(SCHEDULED, null);
+    Map<String, Object> first = handler(conflicted).handleRequest(SCHEDULED, null);
     assertThat(alerts.delivered()).singleElement().satisfies(a -> assertThat(a.body()).contains("ACTION NEEDED"));
-    assertThat(config.deployedConfig().canaryPercent()).isEqualTo(5.0);
+    assertThat(stored().owed()).singleElement().isInstanceOf(OwedStep.ZeroCanary.class);
+    // The same run's reconciler found 5% deployed where the state allows 0 and deployed 0% (the AppConfig conflict
+    // had cleared); it is the rollback's own owed step, so it pages nothing more.
+    assertThat(config.deployedConfig().canaryPercent()).isZero();
+    assertThat(first.get("signals")).isEqualTo(Map.of("RolloutsJudged", 1L, "RolloutsNotJudged", 0L,
+        "RollbackStepsFailed", 1L, "DriftCorrected", 1L));
 
     now.set(now.get().plus(Duration.ofMinutes(15)));
     Map<String, Object> r = only(handler(conflicted).handleRequest(SCHEDULED, null));

@@ -107,8 +107,12 @@ class LambdaJarIT {
       assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null, "AWS_ENDPOINT_URL would override the stub's endpoints");
       String suffix = UUID.randomUUID().toString();
       String table = "jar-" + suffix;
-      String config = Files.readString(root().resolve("infrastructure/appconfig/rollout-config.example.json"));
-      String rolledBack = JSON.readTree(config).get("rolloutId").asText();
+      // The example config as its rollback left it: canary at 0% (the reconciler would correct anything more).
+      ObjectNode doc = (ObjectNode) JSON.readTree(
+          Files.readString(root().resolve("infrastructure/appconfig/rollout-config.example.json")));
+      doc.put("canaryPercent", 0);
+      String config = doc.toString();
+      String rolledBack = doc.get("rolloutId").asText();
       Instant now = Instant.now();
       try (DynamoDbClient dynamo = aws.client(DynamoDbClient.builder()); SnsClient sns = aws.client(SnsClient.builder());
           SqsClient sqs = aws.client(SqsClient.builder());
@@ -168,7 +172,10 @@ class LambdaJarIT {
             .containsExactlyInAnyOrder("support-chat RESUMED -", "other-app JUDGED INCONCLUSIVE");
         // Judged on CloudWatch's answer (no data), not on a failed call.
         response.get("rollouts").forEach(r -> assertThat(r.get("reason").asText()).doesNotContain("unavailable"));
-        assertThat(((String) out.get("log")).lines()).hasSize(2).allSatisfy(l -> JSON.readTree(l));
+        // One line per rollout, the reconciler's line, and the run's EMF signals line.
+        assertThat(((String) out.get("log")).lines()).hasSize(4).allSatisfy(l -> JSON.readTree(l));
+        assertThat(((String) out.get("log")).lines().filter(l -> l.startsWith("{\"_aws\""))).singleElement()
+            .satisfies(l -> assertThat(JSON.readTree(l).get("RolloutsJudged").asInt()).isEqualTo(1));
 
         assertThat(stub.requests()).anyMatch(r -> r.startsWith("GET /applications/app1234/configurationprofiles/"
             + "prof123/hostedconfigurationversions/1"));

@@ -22,6 +22,9 @@ import io.llmcanary.core.promotion.WorkflowRoutes;
 import io.llmcanary.core.rollout.RolloutCommand;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStateMachine;
+import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollback.RollbackAction;
+import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.Transition;
 import java.io.ByteArrayOutputStream;
@@ -308,8 +311,9 @@ class PromotionStateMachineIT {
     assertThat(console.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
     DescribeExecutionResponse done = finished(id);
-    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(done.error()).isEqualTo("Rejected");
+    // A rejection is an outcome, not a failure: the execution succeeds (ending in Rejected), so the
+    // workflow-failure alarm does not fire on it.
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(state(id).status()).isEqualTo(RolloutStatus.REJECTED);
     assertThat(configs.deployedConfig().canaryPercent()).isZero();
     assertThat(path(id)).containsExactly("ApplyStage", "WaitStage", "Gate", "AwaitApproval", "Rejected")
@@ -325,16 +329,17 @@ class PromotionStateMachineIT {
   void aRollbackWhileWaitingForApprovalEndsTheExecutionAtRolledBack() throws Exception {
     String id = start();
     awaitApprovalOf(id, 0);
-    // What the health check does on a regression: conditional transition, canary 0%, fail the waiting task.
-    RolloutState s = state(id);
-    assertThat(store.replace(move(s, new RolloutCommand.RollBack("health-check", "error rate 3x stable")), s.version()))
-        .isTrue();
-    configs.publish(configs.deployedConfig().withCanaryPercent(0), Speed.IMMEDIATE, "rollback");
-    new StepFunctionsApprovalGateway(sfn).reject(s.taskToken(), Promotion.ERROR_ROLLED_BACK, "rolled back by the health check");
+    // What the health check does on a regression, through the same rollback action: the conditional transition
+    // with its owed steps, canary 0%, the page, failing the waiting task (SendTaskFailure RolledBack).
+    RollbackAction.Result r = new RollbackAction(store, configs, new SnsAlertPublisher(sns, topicArn),
+        new StepFunctionsApprovalGateway(sfn), Clock.systemUTC()).stop(APP, id, new RollbackAction.Stop(
+            new RolloutCommand.RollBack("health-check", "error rate 3x stable"), null, null,
+            before -> new Alert(Alert.Kind.ROLLBACK, APP, id, "rolled back " + id, "error rate 3x stable")));
+    assertThat(r).isInstanceOf(RollbackAction.Result.Stopped.class);
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
 
     DescribeExecutionResponse done = finished(id);
-    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(done.error()).isEqualTo("RolledBack");
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(path(id)).endsWith("AwaitApproval", "RolledBack");
 
     JsonNode late = decide(id, "approve", "too late");
@@ -358,7 +363,7 @@ class PromotionStateMachineIT {
     assertThat(gate.path("progress").path("table").asText()).contains("avg_quality");
 
     assertThat(decide(id, "reject", "not enough evidence").path("applied").asBoolean()).isTrue();
-    assertThat(finished(id).error()).isEqualTo("Rejected");
+    assertThat(finished(id).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(path(id)).isEqualTo(inProcessPath(
         List.of(Outcome.INCONCLUSIVE, Outcome.INCONCLUSIVE, Outcome.INCONCLUSIVE), List.of("reject")));
   }
@@ -370,7 +375,7 @@ class PromotionStateMachineIT {
 
     DescribeExecutionResponse done = finished(id);
 
-    assertThat(done.error()).isEqualTo("RolledBack");
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(path(id)).containsExactly("ApplyStage", "WaitStage", "Gate", "RolledBack");
     assertThat(state(id).status()).isEqualTo(RolloutStatus.ROLLED_BACK);
     assertThat(configs.deployedConfig().canaryPercent()).isZero();
@@ -384,7 +389,7 @@ class PromotionStateMachineIT {
 
     DescribeExecutionResponse done = finished(id);
 
-    assertThat(done.error()).isEqualTo("Rejected");
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(path(id)).endsWith("AwaitApproval", "ExpireApproval", "Rejected");
     assertThat(state(id).reason()).contains("no decision within 2 s");
     assertThat(configs.deployedConfig().canaryPercent()).isZero();
@@ -418,10 +423,9 @@ class PromotionStateMachineIT {
     assertThat(done.error()).isEqualTo("Failed");
     assertThat(path(id)).containsExactly("ApplyStage", "WaitStage", "Gate", "ReportFailure", "Failed");
     assertThat(moto.front.invocations.stream().filter("gate"::equals).count()).as("retried").isGreaterThanOrEqualTo(3);
-    assertThat(store.history(APP, id)).last().satisfies(e -> {
-      assertThat(e.type()).isEqualTo("WORKFLOW_FAILED");
-      assertThat(e.reason()).contains("the published config belongs to rollout baseline");
-    });
+    assertThat(store.history(APP, id)).filteredOn(e -> e.type().equals("WORKFLOW_FAILED")).last().satisfies(e ->
+        assertThat(e.reason()).contains("the deployed config belongs to rollout baseline"));
+    assertThat(store.history(APP, id)).last().extracting(AuditEvent::type).isEqualTo("ALERT_SENT");
     assertThat(alertKinds()).containsExactly("WORKFLOW_FAILED");
     assertThat(state(id).status()).as("the canary stays where it was").isEqualTo(RolloutStatus.RUNNING);
   }

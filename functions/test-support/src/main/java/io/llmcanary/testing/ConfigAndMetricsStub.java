@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The two AWS calls of the health-check and promotion functions that moto does not implement, answered on a
  * loopback port: AppConfig's hosted configuration reads (ListHostedConfigurationVersions and
- * GetHostedConfigurationVersion, REST JSON), which serve one rollout config document as version 1, and CloudWatch
+ * GetHostedConfigurationVersion, REST JSON), which serve one rollout config document as version 1, ListDeployments
+ * (version 1 deployed, complete), and CloudWatch
  * GetMetricData (Smithy RPC v2 CBOR), which answers "no data". Anything else is a 404. Point a client at it with
  * its endpoint override, or a whole SDK with the system properties {@code aws.endpointUrlAppConfig} and
  * {@code aws.endpointUrlCloudWatch}. Each request is recorded as "METHOD path".
@@ -27,6 +28,8 @@ public final class ConfigAndMetricsStub implements AutoCloseable {
 
   private static final Pattern HOSTED = Pattern.compile(
       "^/applications/([^/]+)/configurationprofiles/([^/]+)/hostedconfigurationversions(/\\d+)?$");
+  private static final Pattern DEPLOYMENTS = Pattern.compile(
+      "^/applications/([^/]+)/environments/([^/]+)/deployments$");
   private static final String GET_METRIC_DATA = "/service/GraniteServiceVersion20100801/operation/GetMetricData";
 
   private final HttpServer server;
@@ -76,6 +79,15 @@ public final class ConfigAndMetricsStub implements AutoCloseable {
         x.getResponseHeaders().set("Configuration-Profile-Id", hosted.group(2));
         x.getResponseHeaders().set("Version-Number", "1");
         send(x, 200, config);
+      } else if (method.equals("GET") && DEPLOYMENTS.matcher(path).matches()) {
+        // ListDeployments: version 1 deployed, complete (the deployed config is what decisions compare with).
+        Matcher d = DEPLOYMENTS.matcher(path);
+        d.matches();
+        String item = "{\"ApplicationId\":\"" + d.group(1) + "\",\"EnvironmentId\":\"" + d.group(2)
+            + "\",\"DeploymentNumber\":1,\"ConfigurationName\":\"rollout\",\"ConfigurationVersion\":\"1\","
+            + "\"State\":\"COMPLETE\",\"PercentageComplete\":100.0}";
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        send(x, 200, ("{\"Items\":[" + item + "]}").getBytes(StandardCharsets.UTF_8));
       } else if (method.equals("POST") && path.equals(GET_METRIC_DATA)) {
         x.getResponseHeaders().set("Content-Type", "application/cbor");
         x.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");

@@ -226,13 +226,29 @@ public final class RollbackAction {
           }
         }
       }
-      lines.add(new StepOutcome(type, after != step, line));
+      lines.add(new StepOutcome(type, after == null, line));
       if (after == step) {
         store.append(AuditEvent.decision(cur, clock.instant(), ACTOR, type, line, null));
         continue; // nothing to write: it stays owed as it is
       }
+      cur = record(cur, step, after);
+      store.append(AuditEvent.decision(cur, clock.instant(), ACTOR, type, line, null));
+    }
+    return lines;
+  }
+
+  /**
+   * Writes that {@code step} is done ({@code after} null) or stays owed as {@code after}. When the write loses to
+   * another writer (a decision, another finisher), it is made again on the state as it is now, unless the step is
+   * no longer owed there: a done step left in the state would be done twice.
+   */
+  private RolloutState record(RolloutState cur, OwedStep step, OwedStep after) {
+    for (int i = 0; i < MAX_RACES; i++) {
       List<OwedStep> rest = new ArrayList<>(cur.owed());
       int at = rest.indexOf(step);
+      if (at < 0) {
+        return cur;
+      }
       if (after == null) {
         rest.remove(at);
       } else {
@@ -240,13 +256,11 @@ public final class RollbackAction {
       }
       RolloutState next = cur.withBookkeeping(clock.instant(), cur.taskToken(), rest);
       if (store.replace(next, cur.version())) {
-        cur = next;
-        store.append(AuditEvent.decision(cur, clock.instant(), ACTOR, type, line, null));
-      } else {
-        cur = load(cur.application(), cur.rolloutId());
+        return next;
       }
+      cur = load(cur.application(), cur.rolloutId());
     }
-    return lines;
+    return cur;
   }
 
   /**
