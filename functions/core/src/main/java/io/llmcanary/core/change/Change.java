@@ -74,7 +74,7 @@ public sealed interface Change {
       rows.add(new WatchRow(WatchRow.QUALITY, "the system prompt shapes every answer"));
       String length = lengthChange(stableChars, canaryChars);
       if (length != null) {
-        rows.add(new WatchRow(WatchRow.COST, "the system prompt, sent with every request, is " + length));
+        rows.add(new WatchRow(WatchRow.COST, "input tokens on every request: the system prompt is " + length));
       }
       return rows;
     }
@@ -143,7 +143,7 @@ public sealed interface Change {
       rows.add(new WatchRow(WatchRow.QUALITY, "examples steer the form and content of answers"));
       String length = lengthChange(stableChars, canaryChars);
       if (length != null) {
-        rows.add(new WatchRow(WatchRow.COST, "the examples, sent with every request, are " + length));
+        rows.add(new WatchRow(WatchRow.COST, "input tokens on every request: the examples are " + length));
       }
       return rows;
     }
@@ -307,7 +307,7 @@ public sealed interface Change {
       return null;
     }
     if (stableChars == 0) {
-      return "new: " + canaryChars + " characters";
+      return "new (" + canaryChars + " characters)";
     }
     double ratio = (double) canaryChars / stableChars;
     if (Math.abs(ratio - 1) < 0.10) {
