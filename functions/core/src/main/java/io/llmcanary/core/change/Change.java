@@ -74,7 +74,7 @@ public sealed interface Change {
       rows.add(new WatchRow(WatchRow.QUALITY, "the system prompt shapes every answer"));
       String length = lengthChange(stableChars, canaryChars);
       if (length != null) {
-        rows.add(new WatchRow(WatchRow.COST, "input tokens on every request: the system prompt is " + length));
+        rows.add(new WatchRow(WatchRow.COST, "system prompt " + length + ", sent as input with every request"));
       }
       return rows;
     }
@@ -143,7 +143,7 @@ public sealed interface Change {
       rows.add(new WatchRow(WatchRow.QUALITY, "examples steer the form and content of answers"));
       String length = lengthChange(stableChars, canaryChars);
       if (length != null) {
-        rows.add(new WatchRow(WatchRow.COST, "input tokens on every request: the examples are " + length));
+        rows.add(new WatchRow(WatchRow.COST, "few-shot examples " + length + ", sent as input with every request"));
       }
       return rows;
     }
