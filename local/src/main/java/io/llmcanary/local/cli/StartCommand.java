@@ -12,8 +12,10 @@ import io.llmcanary.core.config.ModelPrice;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.promotion.ConfigCheck;
 import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.InProcessWorkflow;
+import io.llmcanary.core.promotion.StartRequest;
 import io.llmcanary.local.promotion.LocalPromotionState;
 import io.llmcanary.local.promotion.RolloutText;
 import java.io.IOException;
@@ -148,7 +150,7 @@ public final class StartCommand implements Command {
     StartRequestCodec.Read.Ok ok = (StartRequestCodec.Read.Ok) read;
     var request = ok.request();
     if (request.rolloutId() == null) {
-      request = new io.llmcanary.core.promotion.StartRequest(request.application(), "rollout-"
+      request = new StartRequest(request.application(), "rollout-"
           + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), request.canary(),
           request.pricing(), request.stages(), request.actor(), request.reason());
     }
@@ -171,7 +173,7 @@ public final class StartCommand implements Command {
       if (state.seededFrom() != null && !json) {
         out.println("(new local state in " + state.directory() + ": the stable version comes from " + state.seededFrom() + ")");
       }
-      Optional<ChangeReport> change = changeReport(state.config(), request.canary(), request.pricing());
+      Optional<ChangeReport> change = changeReport(state.config(), request, ok.check());
       if (!json) {
         change.ifPresent(c -> out.print(c.render()));
         otherStable(given, state.config()).ifPresent(note -> out.println("(note: " + note + ")"));
@@ -218,11 +220,27 @@ public final class StartCommand implements Command {
     }
   }
 
-  /** What the rollout changes against the stable version being served, with the pricing the start would use. */
-  static Optional<ChangeReport> changeReport(RolloutConfig current, VersionSpec canary, Map<String, ModelPrice> added) {
+  /**
+   * What the rollout changes against the stable version being served, with the pricing the start would use; empty
+   * when there is no stable version or the canary is not valid (the start then refuses, naming the field, and a
+   * summary of a version read in part would mislead).
+   */
+  static Optional<ChangeReport> changeReport(RolloutConfig current, StartRequest request, ConfigCheck check) {
+    Optional<VersionSpec> stable = current.version(Variant.STABLE);
+    if (stable.isEmpty()) {
+      return Optional.empty();
+    }
     Map<String, ModelPrice> pricing = new LinkedHashMap<>(current.pricing());
-    pricing.putAll(added);
-    return current.version(Variant.STABLE).map(stable -> ChangeReport.compare(stable, canary, pricing));
+    pricing.putAll(request.pricing());
+    List<Double> stages = request.stages() != null ? request.stages() : current.stages();
+    RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, current.application(),
+        request.rolloutId(), stages.isEmpty() ? 0 : stages.get(0), null,
+        Map.of(Variant.STABLE.wireName(), stable.get(), Variant.CANARY.wireName(), request.canary()), pricing,
+        current.guardrails(), stages, current.fallbackToStable());
+    if (!check.check(candidate).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ChangeReport.compare(stable.get(), request.canary(), pricing));
   }
 
   /** Why the change alone refuses this start, or null. */

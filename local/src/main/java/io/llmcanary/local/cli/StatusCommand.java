@@ -95,7 +95,8 @@ public final class StatusCommand implements Command {
         return OK;
       }
       if (shown.isEmpty()) {
-        out.println("No active rollout in " + state.directory() + ". Start one: ./canaryctl start --canary VERSION.json");
+        out.println("No active rollout in " + state.directory() + ". Start one: ./canaryctl start ROLLOUT-CONFIG.json"
+            + " (or --canary VERSION.json)");
       }
       for (RolloutState s : shown) {
         out.println(s.application() + "/" + s.rolloutId() + "  " + RolloutStateMachine.describe(s)

@@ -172,6 +172,11 @@ class StartChangeSummaryTest {
     assertThat(run("start", typo.toString())).isEqualTo(1);
     assertThat(err()).contains("is not a valid rollout config").contains("canaryPercnt");
 
+    Path wrongType = file(STABLE.replace("1024", "\"lots\""));
+    assertThat(run("start", "--canary", wrongType.toString(), "--id", "bad")).isEqualTo(1);
+    assertThat(err()).contains("versions.canary.maxTokens");
+    assertThat(out()).as("no summary of a version read in part").doesNotContain("Changes (");
+
     assertThat(run("start", stableOnly.toString(), "--canary", stableOnly.toString())).isEqualTo(2);
     assertThat(err()).contains("not both");
   }

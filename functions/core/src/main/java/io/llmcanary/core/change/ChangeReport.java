@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,7 +93,7 @@ public record ChangeReport(List<Change> changes, Recommendation recommendation) 
         .append('\n');
     if (!recommendation.watch().isEmpty()) {
       b.append("Watch in the comparison table:\n");
-      recommendation.watch().forEach(w -> b.append(String.format("  %-12s %s%n", w.metric(), w.why())));
+      recommendation.watch().forEach(w -> b.append(String.format(Locale.ROOT, "  %-12s %s\n", w.metric(), w.why())));
     }
     return b.toString();
   }
