@@ -165,7 +165,7 @@ public sealed interface Change {
     @Override
     public String why() {
       return sameLine ? "a new version of the same model behaves differently"
-          : "a model swap: different model, different behaviour";
+          : "a model swap means a different model, different behaviour";
     }
 
     @Override
