@@ -1,10 +1,21 @@
 package io.llmcanary.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmcanary.codec.ChangeReportJson;
 import io.llmcanary.codec.Json;
+import io.llmcanary.codec.RolloutConfigCodec;
 import io.llmcanary.codec.StartRequestCodec;
+import io.llmcanary.core.change.CanaryNeed;
+import io.llmcanary.core.change.ChangeReport;
+import io.llmcanary.core.config.ModelPrice;
+import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.config.Variant;
+import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.promotion.ConfigCheck;
 import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.InProcessWorkflow;
+import io.llmcanary.core.promotion.StartRequest;
 import io.llmcanary.local.promotion.LocalPromotionState;
 import io.llmcanary.local.promotion.RolloutText;
 import java.io.IOException;
@@ -15,14 +26,19 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code canaryctl start --canary VERSION.json}: starts a rollout on the local state (embedded defaults): checks
- * the version against the config schema, refuses while another rollout is active, writes the config at the
- * first stage and starts the local promotion workflow.
+ * {@code canaryctl start ROLLOUT-CONFIG.json} or {@code --canary VERSION.json}: starts a rollout on the local state
+ * (embedded defaults). First it says what the rollout changes against the stable version being served and whether
+ * that needs a canary ({@link ChangeReport}); it refuses identical versions (unless {@code --allow-identical}) and
+ * a change that needs no canary (unless {@code --yes}). Then it checks the version against the config schema,
+ * refuses while another rollout is active, writes the config at the first stage and starts the local promotion
+ * workflow.
  */
 public final class StartCommand implements Command {
 
@@ -39,32 +55,47 @@ public final class StartCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl start --canary VERSION.json [--id ROLLOUT] [--reason TEXT] [--config BASE.json]
-                                 [--stage-seconds N] [--max-inconclusive-waits N] [--approval-timeout-seconds N]
-                                 [--state DIR] [--json]
+        Usage: ./canaryctl start ROLLOUT-CONFIG.json [options]
+               ./canaryctl start --canary VERSION.json [options]
+          options: [--id ROLLOUT] [--reason TEXT] [--config BASE.json] [--allow-identical] [--yes]
+                   [--stage-seconds N] [--max-inconclusive-waits N] [--approval-timeout-seconds N]
+                   [--state DIR] [--json]
 
-        Starts a rollout on the local state: the canary version is checked against the rollout config schema
-        (the one AppConfig validates with; a misspelt field is named), refused while another rollout of the
-        application is active, written into the config at the first stage (5% by default), and the local
-        promotion workflow starts: the same states as the Step Functions one (apply stage, wait, gate, ask for
-        approval, next stage ... finalize), moved on by each canaryctl command as time passes.
+        Starts a rollout on the local state. First it prints what the rollout changes against the stable version
+        being served (system prompt with the size of the edit, few-shot examples, model with the price ratio,
+        provider, temperature, max tokens), whether that needs a canary (needed / maybe / not needed, and why),
+        and which rows of the comparison table to watch. Identical versions are refused (an A/A rollout on purpose
+        needs --allow-identical); a change that needs no canary (max tokens only) is refused unless --yes.
+        Then the canary version is checked against the rollout config schema (the one AppConfig validates with;
+        a misspelt field is named), refused while another rollout of the application is active, written into the
+        config at the first stage (5% by default), and the local promotion workflow starts: the same states as the
+        Step Functions one (apply stage, wait, gate, ask for approval, next stage ... finalize), moved on by each
+        canaryctl command as time passes.
 
+        ROLLOUT-CONFIG.json is a whole rollout config, like infrastructure/appconfig/rollout-config.example.json:
+        its versions.canary is rolled out with its pricing, stages, rolloutId and application; the stable version
+        is the one being served (a fresh local state starts from this file's stable).
         VERSION.json is a version object as it stands under versions.canary, e.g.
           {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "systemPrompt": "Be brief.", "maxTokens": 512}
         or an envelope {"canary": {...}, "pricing": {"model": {...}}, "stages": [10, 50, 100], "rolloutId": "..."}.
         Example: docs/canary-version.example.json
 
         Options:
-          --canary FILE                   the new version (required)
-          --id ROLLOUT                    the rollout id (default: rollout-YYYYMMDD-HHMMSS, UTC)
+          --canary FILE                   the new version (instead of a rollout config)
+          --id ROLLOUT                    the rollout id (default: the config's rolloutId, else
+                                          rollout-YYYYMMDD-HHMMSS, UTC)
           --reason TEXT                   why, for the audit trail
           --config FILE                   the config whose stable version a fresh state starts from
-                                          (default: infrastructure/appconfig/rollout-config.example.json)
+                                          (default: ROLLOUT-CONFIG.json, else
+                                          infrastructure/appconfig/rollout-config.example.json)
+          --allow-identical               start even though canary and stable are the same version (an A/A test)
+          --yes                           start even though the change needs no canary (e.g. max tokens only)
           --stage-seconds N               how long each stage runs before its gate (default 86400)
           --max-inconclusive-waits N      extra waits on an inconclusive gate before a person is asked (default 2)
           --approval-timeout-seconds N    how long a decision may take before the rollout is rejected (default 604800)
         """ + PromotionOptions.STATE_HELP + """
 
+        With --json the answer carries "change": the changes, the recommendation and the rows to watch.
         Locally no metrics reach the gate, so each stage ends with an approval request after its waits.
         Exit codes: 0 started, 1 refused, 2 usage error.
         """;
@@ -72,21 +103,43 @@ public final class StartCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, PromotionOptions.FLAGS, Set.of("canary", "id", "reason", "config", "stage-seconds",
+    Set<String> flags = new HashSet<>(PromotionOptions.FLAGS);
+    flags.addAll(Set.of("allow-identical", "yes"));
+    Args a = Args.parse(argv, flags, Set.of("canary", "id", "reason", "config", "stage-seconds",
         "max-inconclusive-waits", "approval-timeout-seconds", "state"));
-    if (!a.positionals().isEmpty()) {
-      throw new Args.UsageException("start takes no positional arguments, got " + a.positionals());
+    if (a.positionals().size() > 1) {
+      throw new Args.UsageException("start takes one rollout config file, got " + a.positionals());
     }
-    String file = a.option("canary", null);
-    if (file == null) {
-      throw new Args.UsageException("--canary VERSION.json is required");
+    String canaryFile = a.option("canary", null);
+    String configFile = a.positionals().isEmpty() ? null : a.positionals().get(0);
+    if (canaryFile != null && configFile != null) {
+      throw new Args.UsageException("give either a rollout config file or --canary VERSION.json, not both");
     }
+    if (canaryFile == null && configFile == null) {
+      throw new Args.UsageException("--canary VERSION.json is required, or a rollout config file as the argument");
+    }
+    String file = canaryFile != null ? canaryFile : configFile;
     JsonNode doc;
     try {
       doc = Json.MAPPER.readTree(Files.readString(Path.of(file)));
     } catch (IOException e) {
       err.println("canaryctl start: cannot read " + file + ": " + e.getMessage());
       return FAILED;
+    }
+    RolloutConfig given = null;
+    if (configFile != null && doc != null && doc.has("versions")) {
+      switch (RolloutConfigCodec.parse(doc)) {
+        case RolloutConfigCodec.Parsed.Invalid bad -> {
+          err.println("canaryctl start: " + file + " is not a valid rollout config: " + bad.summary());
+          return FAILED;
+        }
+        case RolloutConfigCodec.Parsed.Valid v -> given = v.config();
+      }
+      if (given.version(Variant.CANARY).isEmpty()) {
+        err.println("canaryctl start: " + file + " has no versions.canary: nothing to roll out");
+        return FAILED;
+      }
+      doc = envelope(doc);
     }
     String id = a.option("id", null);
     StartRequestCodec.Read read = StartRequestCodec.read(doc, id, null, PromotionOptions.actor(), a.option("reason", null));
@@ -97,12 +150,13 @@ public final class StartCommand implements Command {
     StartRequestCodec.Read.Ok ok = (StartRequestCodec.Read.Ok) read;
     var request = ok.request();
     if (request.rolloutId() == null) {
-      request = new io.llmcanary.core.promotion.StartRequest(request.application(), "rollout-"
+      request = new StartRequest(request.application(), "rollout-"
           + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), request.canary(),
           request.pricing(), request.stages(), request.actor(), request.reason());
     }
     String base = a.option("config", null);
-    try (LocalPromotionState state = PromotionOptions.open(a, base == null ? null : Path.of(base), err)) {
+    Path baseline = base != null ? Path.of(base) : given != null ? Path.of(file) : null;
+    try (LocalPromotionState state = PromotionOptions.open(a, baseline, err)) {
       state.catchUp();
       LocalPromotionState.Settings s = state.settings();
       LocalPromotionState.Settings wanted = new LocalPromotionState.Settings(
@@ -115,19 +169,41 @@ public final class StartCommand implements Command {
         err.println("canaryctl start: " + e.getMessage());
         return FAILED;
       }
-      if (state.seededFrom() != null && !a.flag("json")) {
+      boolean json = a.flag("json");
+      if (state.seededFrom() != null && !json) {
         out.println("(new local state in " + state.directory() + ": the stable version comes from " + state.seededFrom() + ")");
+      }
+      Optional<ChangeReport> change = changeReport(state.config(), request, ok.check());
+      if (!json) {
+        change.ifPresent(c -> out.print(c.render()));
+        otherStable(given, state.config()).ifPresent(note -> out.println("(note: " + note + ")"));
+      }
+      String refusal = change.map(c -> refusal(c, a)).orElse(null);
+      if (refusal != null) {
+        state.save();
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("applied", false);
+          m.put("message", refusal);
+          m.put("rolloutId", request.rolloutId());
+          m.put("change", ChangeReportJson.toMap(change.get()));
+          out.println(JsonOutput.write(m));
+        } else {
+          err.println("canaryctl start: refused: " + refusal);
+        }
+        return FAILED;
       }
       InProcessWorkflow wf = state.workflow();
       DecisionResult r = wf.start(request, ok.check());
       state.save();
-      if (a.flag("json")) {
+      if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("applied", r.applied());
         m.put("message", r.message());
         m.put("rolloutId", r.rolloutId());
         m.put("canaryPercent", r.percent());
         m.put("state", state.directory().toString());
+        m.put("change", change.map(ChangeReportJson::toMap).orElse(null));
         state.store().get(r.application(), r.rolloutId()).ifPresent(st ->
             m.put("rollout", RolloutText.rollout(st, wf.execution(st.application(), st.rolloutId()), "./canaryctl")));
         out.println(JsonOutput.write(m));
@@ -142,5 +218,66 @@ public final class StartCommand implements Command {
       }
       return r.applied() ? OK : FAILED;
     }
+  }
+
+  /**
+   * What the rollout changes against the stable version being served, with the pricing the start would use; empty
+   * when there is no stable version or the canary is not valid (the start then refuses, naming the field, and a
+   * summary of a version read in part would mislead).
+   */
+  static Optional<ChangeReport> changeReport(RolloutConfig current, StartRequest request, ConfigCheck check) {
+    Optional<VersionSpec> stable = current.version(Variant.STABLE);
+    if (stable.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, ModelPrice> pricing = new LinkedHashMap<>(current.pricing());
+    pricing.putAll(request.pricing());
+    List<Double> stages = request.stages() != null ? request.stages() : current.stages();
+    RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, current.application(),
+        request.rolloutId(), stages.isEmpty() ? 0 : stages.get(0), null,
+        Map.of(Variant.STABLE.wireName(), stable.get(), Variant.CANARY.wireName(), request.canary()), pricing,
+        current.guardrails(), stages, current.fallbackToStable());
+    if (!check.check(candidate).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ChangeReport.compare(stable.get(), request.canary(), pricing));
+  }
+
+  /** Why the change alone refuses this start, or null. */
+  private static String refusal(ChangeReport c, Args a) {
+    if (c.identical() && !a.flag("allow-identical")) {
+      return "the canary is the same version as the stable one being served: " + c.recommendation().reason()
+          + ". To run an A/A rollout on purpose, pass --allow-identical.";
+    }
+    if (!c.identical() && c.need() == CanaryNeed.NOT_NEEDED && !a.flag("yes")) {
+      return "this change needs no canary: " + c.recommendation().reason() + ". To start the rollout anyway, pass --yes.";
+    }
+    return null;
+  }
+
+  /** A note when the file's stable is not the one being served, since the changes are against the served one. */
+  private static Optional<String> otherStable(RolloutConfig given, RolloutConfig current) {
+    if (given == null) {
+      return Optional.empty();
+    }
+    Optional<VersionSpec> fileStable = given.version(Variant.STABLE);
+    Optional<VersionSpec> served = current.version(Variant.STABLE);
+    if (fileStable.isEmpty() || served.isEmpty() || fileStable.equals(served)) {
+      return Optional.empty();
+    }
+    return Optional.of("the file's versions.stable is not the stable version being served; the changes above are"
+        + " against the served one, " + served.get().model());
+  }
+
+  /** A whole rollout config as the start envelope: its canary, pricing, stages, rollout id and application. */
+  private static JsonNode envelope(JsonNode config) {
+    ObjectNode e = Json.MAPPER.createObjectNode();
+    e.set("canary", config.path("versions").path("canary"));
+    for (String field : List.of("pricing", "stages", "rolloutId", "application")) {
+      if (config.hasNonNull(field)) {
+        e.set(field, config.get(field));
+      }
+    }
+    return e;
   }
 }

@@ -1,5 +1,8 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.codec.ChangeReportJson;
+import io.llmcanary.core.change.ChangeReport;
+import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStateMachine;
@@ -13,7 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code canaryctl status [ROLLOUT]}: the rollouts of the local state, what their workflow waits for, the config. */
+/**
+ * {@code canaryctl status [ROLLOUT]}: the rollouts of the local state, what their workflow waits for, what the
+ * rollout in the config changes (recomputed from the config's stable and canary), and the config.
+ */
 public final class StatusCommand implements Command {
 
   @Override
@@ -33,8 +39,9 @@ public final class StatusCommand implements Command {
 
         Shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with --all: every
         rollout), each with its stage and what its workflow waits for: the end of the stage (then the gate runs),
-        or a person's decision. The local workflow catches up with the clock first, so a stage whose time is over
-        has its gate run now. The last line is the config as served.
+        or a person's decision, and for the rollout the config serves, what it changes (its canary against its
+        stable: the changes, whether they need a canary, the rows to watch; in one line, or in full with ROLLOUT). The local workflow catches up with the
+        clock first, so a stage whose time is over has its gate run now. The last line is the config as served.
 
         Options:
           --all        every rollout, ended ones too
@@ -73,27 +80,46 @@ public final class StatusCommand implements Command {
       if (a.flag("json")) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", state.directory().toString());
-        m.put("rollouts", shown.stream().map(s -> RolloutText.rollout(s, wf.execution(s.application(), s.rolloutId()),
-            "./canaryctl")).toList());
+        m.put("rollouts", shown.stream().map(s -> {
+          Map<String, Object> r = RolloutText.rollout(s, wf.execution(s.application(), s.rolloutId()), "./canaryctl");
+          change(state.config(), s).ifPresent(ch -> r.put("change", ChangeReportJson.toMap(ch)));
+          return r;
+        }).toList());
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("rolloutId", state.config().rolloutId());
         c.put("application", state.config().application());
         c.put("canaryPercent", state.config().canaryPercent());
+        c.put("change", ChangeReport.of(state.config()).map(ChangeReportJson::toMap).orElse(null));
         m.put("config", c);
         out.println(JsonOutput.write(m));
         return OK;
       }
       if (shown.isEmpty()) {
-        out.println("No active rollout in " + state.directory() + ". Start one: ./canaryctl start --canary VERSION.json");
+        out.println("No active rollout in " + state.directory() + ". Start one: ./canaryctl start ROLLOUT-CONFIG.json"
+            + " (or --canary VERSION.json)");
       }
       for (RolloutState s : shown) {
         out.println(s.application() + "/" + s.rolloutId() + "  " + RolloutStateMachine.describe(s)
             + (s.status().isTerminal() ? " at " + s.updatedAt() : " since " + s.stageStartedAt()));
         out.println("  workflow: " + RolloutText.workflowLine(wf.execution(s.application(), s.rolloutId()), "./canaryctl"));
         out.println("  last: " + s.reason());
+        Optional<ChangeReport> change = change(state.config(), s);
+        if (change.isPresent() && a.positionals().size() == 1) {
+          change.get().render().lines().forEach(l -> out.println("  " + l));
+        } else {
+          change.ifPresent(ch -> out.println("  change: " + ch.oneLine()));
+        }
       }
       out.println(RolloutText.configLine(state.config()));
       return OK;
     }
+  }
+
+  /** What a rollout changes, while the config still holds its versions (until it is promoted). */
+  static Optional<ChangeReport> change(RolloutConfig config, RolloutState s) {
+    if (!s.rolloutId().equals(config.rolloutId()) || !s.application().equals(config.application())) {
+      return Optional.empty();
+    }
+    return ChangeReport.of(config);
   }
 }
