@@ -1,5 +1,6 @@
 package io.llmcanary.core.alerts;
 
+import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.judge.MetricRow;
@@ -32,11 +33,17 @@ public final class RollbackAlert {
 
   public static Alert compose(RolloutState state, Verdict verdict, JudgeInput input, Guardrails g, Instant detectedAt,
       OperatorCommands commands) {
+    return compose(state, verdict, input, g, detectedAt, commands, null);
+  }
+
+  /** @param change what the rollout changed (stable vs canary), or null when its config is not at hand */
+  public static Alert compose(RolloutState state, Verdict verdict, JudgeInput input, Guardrails g, Instant detectedAt,
+      OperatorCommands commands, ChangeReport change) {
     String app = state.application();
     String id = state.rolloutId();
     MetricRow failing = verdict.firstRegression().orElse(null);
     return new Alert(Alert.Kind.ROLLBACK, app, id, subject(app, id, failing), body(state, verdict, input, g,
-        detectedAt, failing, commands));
+        detectedAt, failing, commands, change));
   }
 
   static String subject(String app, String rolloutId, MetricRow failing) {
@@ -53,7 +60,7 @@ public final class RollbackAlert {
   }
 
   private static String body(RolloutState s, Verdict v, JudgeInput input, Guardrails g, Instant detectedAt,
-      MetricRow failing, OperatorCommands commands) {
+      MetricRow failing, OperatorCommands commands, ChangeReport change) {
     StringBuilder b = new StringBuilder();
     b.append("The health check found a regression in a canary rollout and rolled it back.\n\n");
     line(b, "Application", s.application());
@@ -71,6 +78,9 @@ public final class RollbackAlert {
       }
     }
     line(b, "Verdict", v.outcome() + ": " + v.reason());
+    if (change != null) {
+      line(b, "The change", change.oneLine());
+    }
     b.append('\n');
 
     b.append("Comparison, everything since the stage began (").append(window(input.stage())).append("):\n");

@@ -1,6 +1,7 @@
 package io.llmcanary.core.health;
 
 import io.llmcanary.core.alerts.RollbackAlert;
+import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.judge.CanaryPolicy;
@@ -138,9 +139,11 @@ public final class HealthCheck {
       return result(s, RolloutCheck.Action.JUDGED, v.outcome(), v.reason(), v.table(), resumed);
     }
     JudgeInput evidence = input;
+    RolloutConfig c = cfg.config();
+    ChangeReport change = c != null && c.rolloutId().equals(s.rolloutId()) ? ChangeReport.of(c).orElse(null) : null;
     RollbackAction.Stop stop = new RollbackAction.Stop(
         new RolloutCommand.RollBack(settings.actor(), "health check: " + v.reason()), v.table(), null,
-        before -> RollbackAlert.compose(before, v, evidence, g, now, settings.commands()));
+        before -> RollbackAlert.compose(before, v, evidence, g, now, settings.commands(), change));
     return switch (rollback.stop(s.application(), s.rolloutId(), stop)) {
       case RollbackAction.Result.Stopped st -> result(st.state(), RolloutCheck.Action.ROLLED_BACK, v.outcome(),
           v.reason(), v.table(), st.steps());

@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
@@ -17,8 +18,9 @@ final class ApprovalMessage {
    * @param s       the rollout, waiting for approval
    * @param gate    the gate's audit event for this stage (its verdict and table), or null when none was recorded
    * @param timeout how long the workflow waits for a decision, or null when unknown
+   * @param change  what the rollout changes (stable vs canary), or null when the config is not at hand
    */
-  static Alert build(RolloutState s, AuditEvent gate, ApprovalChannels ch, Duration timeout) {
+  static Alert build(RolloutState s, AuditEvent gate, ApprovalChannels ch, Duration timeout, ChangeReport change) {
     int stage = s.stageIndex();
     String now = Texts.pct(s.plan().percent(stage));
     boolean nextIsLast = s.plan().isLast(stage + 1);
@@ -36,6 +38,9 @@ final class ApprovalMessage {
           .append("\nThe judge found no regression but not enough evidence of health either. A person must decide.\n");
     } else if (!verdict.isEmpty()) {
       b.append("The promotion gate passed: ").append(verdict).append('\n');
+    }
+    if (change != null) {
+      b.append("\nWhat you are approving: ").append(change.render().strip().replace("\n", "\n  ")).append("\n\n");
     }
     b.append("Approve to move the canary to ").append(next)
         .append(". Reject to end the rollout and send everyone back to stable (canary 0%).\n\n");

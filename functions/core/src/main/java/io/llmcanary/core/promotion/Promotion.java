@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.config.ConfigError;
 import io.llmcanary.core.config.ModelPrice;
 import io.llmcanary.core.config.RolloutConfig;
@@ -159,7 +160,10 @@ public final class Promotion {
       }
     }
     String reason = r.reason() == null || r.reason().isBlank() ? "canary " + r.canary().model() : r.reason();
-    ports.store().append(AuditEvent.decision(state, now, actor(r.actor()), "STARTED", reason, null));
+    // The audit trail says what the rollout changes, so whoever approves a stage later sees what they approve.
+    ChangeReport change = ChangeReport.of(candidate).orElse(null);
+    ports.store().append(AuditEvent.decision(state, now, actor(r.actor()), "STARTED",
+        change == null ? reason : reason + " (" + change.oneLine() + ")", change == null ? null : change.render()));
     return publishAndStartWorkflow(state, candidate, r);
   }
 
@@ -407,7 +411,8 @@ public final class Promotion {
           Duration renewTimeout = r.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(r.approvalTimeoutSeconds()) : null;
           RolloutState renewed = s.withBookkeeping(now(), r.taskToken(), s.owed());
           List<OwedStep> owed = new ArrayList<>(s.owed());
-          owed.add(new OwedStep.SendAlert(ApprovalMessage.build(renewed, lastGate(renewed), channels, renewTimeout)));
+          owed.add(new OwedStep.SendAlert(ApprovalMessage.build(renewed, lastGate(renewed), channels, renewTimeout,
+              changeOf(s))));
           renewed = renewed.withBookkeeping(now(), r.taskToken(), owed);
           if (ports.store().replace(renewed, s.version(), AuditEvent.decision(renewed, now(), WORKFLOW_ACTOR,
               "APPROVAL_TOKEN_RENEWED", "the approval task was retried; its new token replaces the old one", null))) {
@@ -431,10 +436,10 @@ public final class Promotion {
           }
           Duration timeout = r.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(r.approvalTimeoutSeconds()) : null;
           AuditEvent gate = lastGate(current);
-          RolloutState asked = current;
+          ChangeReport change = changeOf(current);
           Optional<RolloutState> a = commit(current, new RolloutCommand.RequestApproval(WORKFLOW_ACTOR,
               "stage " + (s.stageIndex() + 1) + " proposed for promotion", r.taskToken()), null,
-              next -> List.of(new OwedStep.SendAlert(ApprovalMessage.build(next, gate, channels, timeout))));
+              next -> List.of(new OwedStep.SendAlert(ApprovalMessage.build(next, gate, channels, timeout, change))));
           if (a.isEmpty()) {
             continue;
           }
@@ -759,6 +764,16 @@ public final class Promotion {
     RolloutState taken = s.withExecutionArn(executionArn);
     ports.store().replace(taken, s.version(), AuditEvent.decision(taken, now(), WORKFLOW_ACTOR, "WORKFLOW_RESUMED",
         "workflow execution " + executionArn + " takes over from " + Texts.orEmpty(s.executionArn()), null));
+  }
+
+  /** What the rollout changes, from its deployed config; null when that config is not this rollout's or unreadable. */
+  private ChangeReport changeOf(RolloutState s) {
+    try {
+      RolloutConfig c = ports.configs().deployedConfig();
+      return c == null || !c.rolloutId().equals(s.rolloutId()) ? null : ChangeReport.of(c).orElse(null);
+    } catch (RuntimeException e) {
+      return null; // the page goes out without it
+    }
   }
 
   /** The deployed config, which must be this rollout's: the base of the stage to apply or the promotion. */

@@ -195,6 +195,7 @@ class HealthCheckTest {
     assertThat(alerts.delivered()).singleElement().satisfies(a -> {
       assertThat(a.subject()).contains(APP).contains(ID).contains("avg_quality");
       assertThat(a.body()).contains("Canary traffic set to 0%").contains("approval is being failed");
+      assertThat(a.body()).contains("The change:").contains("identical"); // this fixture's canary equals stable
     });
     assertThat(approvals.decisions()).singleElement().satisfies(d -> {
       assertThat(d.approved()).isFalse();

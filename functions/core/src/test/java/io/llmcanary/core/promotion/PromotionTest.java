@@ -70,6 +70,26 @@ class PromotionTest {
   }
 
   @Nested
+  class ChangeSummary {
+
+    @Test
+    void theStartsAuditEventAndTheApprovalPageSayWhatTheRolloutChanges() {
+      started("cs1");
+      AuditEvent startedEvent = f.store.history(APP, "cs1").stream().filter(e -> e.type().equals("STARTED"))
+          .findFirst().orElseThrow();
+      assertThat(startedEvent.reason()).contains("model").contains("canary needed");
+      assertThat(startedEvent.table()).contains("Recommendation");
+
+      awaitingApproval("cs1");
+
+      assertThat(f.alerts.delivered()).singleElement().satisfies(a -> {
+        assertThat(a.kind()).isEqualTo(Alert.Kind.APPROVAL_NEEDED);
+        assertThat(a.body()).contains("What you are approving").contains("model-a").contains("model-b");
+      });
+    }
+  }
+
+  @Nested
   class Start {
 
     @Test
