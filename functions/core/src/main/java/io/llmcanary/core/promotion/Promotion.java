@@ -179,6 +179,16 @@ public final class Promotion {
     try {
       ports.configs().publish(candidate, Speed.PLANNED, "start rollout " + rolloutId + " at "
           + Texts.pct(candidate.canaryPercent()));
+      // The same fence as ApplyStage's: a rollback (a regression on the first requests) may have committed while the
+      // first stage deployed; then that stage is not allowed any more.
+      RolloutState after = load(app, rolloutId);
+      if (after.status().isTerminal()) {
+        String line = rollback.zeroCanary(after, "llm-canary: rollout " + rolloutId + " ended while it started");
+        ports.store().append(AuditEvent.decision(after, now(), WORKFLOW_ACTOR, "STAGE_FENCED",
+            "the rollout ended (" + after.status() + ") while its first stage was deployed: " + line, null));
+        return DecisionResult.refused(after, "rollout " + rolloutId + " ended (" + after.status() + ": "
+            + after.reason() + ") while it started; its canary is at 0%");
+      }
       executionArn = Objects.requireNonNull(ports.starter(), "no workflow starter").start(app, rolloutId);
     } catch (RuntimeException e) {
       return DecisionResult.refused(load(app, rolloutId), "start of rollout " + rolloutId + " did not complete: "

@@ -69,6 +69,8 @@ class FaultInjectionTest {
   static final VersionSpec CANARY = new VersionSpec("model-b", "offline", "You are concise.", null, 0.7, 512);
   static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
   static final int SCHEDULES = Integer.getInteger("faults.schedules", 2000);
+  /** Scales every schedule's fault rate ({@code -Dfaults.rateScale=0}: interleavings only, no faults). */
+  static final double RATE_SCALE = Double.parseDouble(System.getProperty("faults.rateScale", "1"));
   static final int STAGE_TICKS = 3;
   static final int APPROVAL_TICKS = 8;
   /** Chance per tick that an operator aborts a running rollout by hand. */
@@ -120,6 +122,7 @@ class FaultInjectionTest {
     final Promotion promotion;
     final int faultTicks;
     final int regressAt;
+    final double regressFromPercent;
     final String rolloutId;
     int startTries;
     boolean startDone;
@@ -128,7 +131,7 @@ class FaultInjectionTest {
     Schedule(long seed) {
       this.seed = seed;
       this.random = new Random(seed);
-      this.plan = new FaultPlan(0.02 + random.nextDouble() * 0.10, 0.35);
+      this.plan = new FaultPlan((0.02 + random.nextDouble() * 0.10) * RATE_SCALE, 0.35);
       this.io = new Interleaver(random, plan);
       this.appConfig = new SimAppConfig(io, baseline());
       this.store = new SimStore(io);
@@ -136,6 +139,10 @@ class FaultInjectionTest {
       this.sfn = new SimStepFunctions(io, STAGE_TICKS, APPROVAL_TICKS);
       this.faultTicks = 8 + random.nextInt(45);
       this.regressAt = random.nextDouble() < 0.4 ? random.nextInt(50) : Integer.MAX_VALUE;
+      // A third of the schedules regress the moment a later stage's config version exists: the health check then
+      // rolls back while ApplyStage is deploying that stage, the race DESIGN.md §8 names.
+      this.regressFromPercent = random.nextDouble() < 0.33 ? (random.nextBoolean() ? 25.0 : 50.0)
+          : Double.MAX_VALUE;
       this.rolloutId = "r-" + seed;
       CanaryPolicy policy = new ScriptedPolicy(this);
       MetricsQuery metrics = (app, id, from, to) -> {
@@ -303,7 +310,8 @@ class FaultInjectionTest {
     }
 
     private Verdict verdict(Verdict.Kind kind) {
-      boolean bad = schedule.clock.tick >= schedule.regressAt;
+      boolean bad = schedule.clock.tick >= schedule.regressAt
+          || schedule.appConfig.latestHosted().canaryPercent() >= schedule.regressFromPercent;
       Outcome o = bad ? Outcome.REGRESSION : Outcome.HEALTHY;
       double canary = bad ? 0.60 : 0.86;
       MetricRow row = new MetricRow("avg_quality", 0.85, canary, MetricRow.diffPercent(0.85, canary),

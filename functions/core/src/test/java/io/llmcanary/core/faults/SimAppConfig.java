@@ -61,8 +61,9 @@ final class SimAppConfig implements ConfigPublisher {
     return null;
   }
 
-  int hostedVersions() {
-    return hosted.size();
+  /** The newest hosted version, deployed or not (read by the test itself: no fault, no interleaving). */
+  RolloutConfig latestHosted() {
+    return hosted.get(hosted.size() - 1);
   }
 
   @Override
