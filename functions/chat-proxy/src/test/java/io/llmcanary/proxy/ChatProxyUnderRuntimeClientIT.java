@@ -205,13 +205,13 @@ class ChatProxyUnderRuntimeClientIT {
   }
 
   @Test
-  void aMissingVariableIsReportedThroughInitErrorNamingIt() {
+  void aMissingVariableIsReportedThroughInitErrorNamingIt() throws IOException {
     Map<String, String> v = variables(agent);
     v.remove("CANARY_SECRET");
     try (LambdaJavaRuntime broken = start("llm-canary-chat-proxy-no-secret", v, false)) {
       RuntimeApiServer.InitError error = broken.awaitInitError(Duration.ofSeconds(60));
       assertThat(error.path()).isEqualTo("/2018-06-01/runtime/init/error");
-      assertThat(error.body()).contains("CANARY_SECRET");
+      assertThat(JSON.readTree(error.body()).path("errorMessage").asText()).contains("CANARY_SECRET");
       assertThat(broken.api().requests()).noneMatch(r -> r.endsWith("/invocation/next"));
       assertThat(broken.exitCode()).hasValue(1);
       // The runtime's own report of it is a JSON log line too, under the JSON log format.

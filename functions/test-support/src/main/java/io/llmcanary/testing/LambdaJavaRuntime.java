@@ -224,6 +224,32 @@ public final class LambdaJavaRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the runtime either reported an init error (answered) or finished initialising, which it shows by
+   * asking for its first event (empty). Fails when it does neither within {@code timeout} or exits without a report.
+   */
+  public Optional<RuntimeApiServer.InitError> awaitInitialised(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (api.initError().isPresent()) {
+        return api.initError();
+      }
+      if (api.requests().stream().anyMatch(r -> r.endsWith("/runtime/invocation/next"))) {
+        return Optional.empty();
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("the runtime exited (" + process.exitValue() + ") without an init error\n" + output());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+    throw new AssertionError("neither initialised nor failed within " + timeout + "\n" + output());
+  }
+
   /** From starting the JVM to the first answer received (a cold start with the first request). */
   public Optional<Duration> firstInvocation() {
     return Optional.ofNullable(firstInvocation);
@@ -261,6 +287,29 @@ public final class LambdaJavaRuntime implements AutoCloseable {
   /** Everything the function and the runtime wrote to stdout so far, by line. */
   public List<String> stdoutLines() {
     return read(stdout).lines().toList();
+  }
+
+  /**
+   * stdout's lines once one matches {@code line} (the runtime logs a function error after it posted it, so a test
+   * that reads the log right after the answer may be early); fails after {@code timeout}.
+   */
+  public List<String> awaitStdoutLine(java.util.function.Predicate<String> line, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<String> lines = stdoutLines();
+      if (lines.stream().anyMatch(line)) {
+        return lines;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no such stdout line within " + timeout + "\n" + output());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   public String stderr() {
