@@ -1,6 +1,7 @@
 package io.llmcanary.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.Optional;
  */
 public final class LogLines {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Trailing text after the object makes the line something else than a JSON object (CloudWatch reads it as text). */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private LogLines() {}
 
