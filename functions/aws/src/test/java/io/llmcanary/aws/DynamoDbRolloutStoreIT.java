@@ -16,6 +16,7 @@ import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
 import io.llmcanary.core.rollout.Transition;
 import io.llmcanary.testing.AwsEndpoint;
+import io.llmcanary.testing.OneRequestAtATime;
 import io.llmcanary.testing.AwsIntegrationTest;
 import java.time.Instant;
 import java.util.List;

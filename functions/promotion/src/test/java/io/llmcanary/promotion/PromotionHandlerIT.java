@@ -16,6 +16,8 @@ import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.testing.AwsEndpoint;
 import io.llmcanary.testing.AwsIntegrationTest;
+import io.llmcanary.testing.OneRequestAtATime;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -56,7 +58,11 @@ class PromotionHandlerIT {
 
   @BeforeAll
   static void clients(AwsEndpoint aws) {
-    dynamo = aws.client(DynamoDbClient.builder());
+    // DynamoDB isolates racing writes and transactions; moto does not (see OneRequestAtATime). The racing tests here
+    // hold the store to DynamoDB's guarantee, so their requests reach moto one at a time; threads still race.
+    dynamo = aws.configure(DynamoDbClient.builder())
+        .httpClientBuilder(defaults -> new OneRequestAtATime(UrlConnectionHttpClient.builder().buildWithDefaults(defaults)))
+        .build();
     sns = aws.client(SnsClient.builder());
     sqs = aws.client(SqsClient.builder());
   }

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -240,33 +239,20 @@ class PromotionUnderRuntimeClientIT {
     }
   }
 
-  /**
-   * Lambda reports a failed initialisation as an init error; this function, though, wires itself on its first
-   * invocation (PromotionHandler's lazy holder), so today the missing variable fails that invocation instead, with the
-   * error document saying only "java.lang.ExceptionInInitializerError" and the runtime's JSON log line naming the
-   * variable in the cause. Either way the variable must be named where an operator looks: the init error, or the log.
-   */
+  /** Lambda reports a failed initialisation as an init error: the function wires itself at init, so that names it. */
   @Test
-  void aMissingVariableIsReportedNamingIt(AwsEndpoint aws) throws Exception {
+  void aMissingVariableIsReportedThroughInitErrorNamingIt(AwsEndpoint aws) throws Exception {
     Map<String, String> v = variables(aws);
     v.remove("ROLLOUT_TABLE");
     try (LambdaJavaRuntime broken = start("llm-canary-promotion-no-table", v)) {
-      Optional<RuntimeApiServer.InitError> init = broken.awaitInitialised(Duration.ofSeconds(60));
-      if (init.isPresent()) {
-        assertThat(JSON.readTree(init.get().body()).path("errorMessage").asText()).contains("ROLLOUT_TABLE");
-      } else {
-        RuntimeApiServer.Outcome o = broken.invoke(event("promotion-gate").toString());
-        assertThat(o).isInstanceOf(RuntimeApiServer.FunctionError.class);
-        assertThat(broken.awaitStdoutLine(l -> l.contains("ROLLOUT_TABLE"), Duration.ofSeconds(10))).anySatisfy(l -> {
-          assertThat(LogLines.object(l)).hasValueSatisfying(n -> assertThat(n.path("level").asText()).isEqualTo("ERROR"));
-          assertThat(l).contains("ROLLOUT_TABLE");
-        });
-      }
+      RuntimeApiServer.InitError error = broken.awaitInitError(Duration.ofSeconds(60));
+      assertThat(error.path()).isEqualTo("/2018-06-01/runtime/init/error");
+      assertThat(JSON.readTree(error.body()).path("errorMessage").asText()).contains("ROLLOUT_TABLE");
+      assertThat(broken.api().requests()).noneMatch(r -> r.endsWith("/invocation/next"));
       assertThat(LogLines.notJsonObjects(broken.stdoutLines())).as(broken.output()).isEmpty();
     }
   }
 
-  /** Every stdout line a JSON object, EMF lines bare; no prompt of the config or the start request in the output. */
   void assertOutputIsJsonLinesWithoutContent(LambdaJavaRuntime runtime) throws IOException {
     List<String> lines = runtime.stdoutLines();
     assertThat(LogLines.notJsonObjects(lines)).as(runtime.output()).isEmpty();

@@ -78,13 +78,8 @@ final class RolloutWrites {
     Transition.Applied a = (Transition.Applied) t;
     List<OwedStep> owed = new ArrayList<>(a.state().owed());
     owed.addAll(owes.apply(a.state()));
-    RolloutState next = a.state().withBookkeeping(a.state().updatedAt(), a.state().taskToken(), owed);
-    next = new RolloutState(next.application(), next.rolloutId(), next.status(), next.plan(), next.stageIndex(),
-        a.state().version(), next.createdAt(), next.stageStartedAt(), next.updatedAt(), next.executionArn(),
-        next.taskToken(), next.reason(), next.owed());
-    AuditEvent e = a.event();
-    AuditEvent event = new AuditEvent(e.application(), e.rolloutId(), e.at(), e.actor(), e.type(), e.fromStatus(),
-        e.toStatus(), e.stageIndex(), e.reason(), table);
+    RolloutState next = a.state().owing(a.state().taskToken(), owed);
+    AuditEvent event = a.event().withTable(table);
     return ports.store().replace(next, s.version(), event) ? Optional.of(next) : Optional.empty();
   }
 

@@ -126,9 +126,7 @@ public final class RollbackAction {
       }
       Transition.Applied a = (Transition.Applied) t;
       RolloutState next = ended(a.state(), s, stop);
-      AuditEvent e = a.event();
-      AuditEvent event = new AuditEvent(e.application(), e.rolloutId(), e.at(), e.actor(), e.type(), e.fromStatus(),
-          e.toStatus(), e.stageIndex(), e.reason(), stop.table());
+      AuditEvent event = a.event().withTable(stop.table());
       if (store.replace(next, s.version(), event)) {
         List<StepOutcome> steps = new ArrayList<>();
         steps.add(new StepOutcome("TRANSITION", true, RolloutStateMachine.describe(s) + " -> " + next.status()
@@ -154,9 +152,7 @@ public final class RollbackAction {
       owed.add(new OwedStep.FailApprovalTask(before.taskToken(), error, verb + " by " + stop.command().actor() + ": "
           + stop.command().reason(), 0));
     }
-    return new RolloutState(applied.application(), applied.rolloutId(), applied.status(), applied.plan(),
-        applied.stageIndex(), applied.version(), applied.createdAt(), applied.stageStartedAt(), applied.updatedAt(),
-        applied.executionArn(), null, applied.reason(), owed);
+    return applied.owing(null, owed);
   }
 
   /**

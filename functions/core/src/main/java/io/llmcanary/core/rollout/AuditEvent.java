@@ -26,4 +26,9 @@ public record AuditEvent(
     return new AuditEvent(s.application(), s.rolloutId(), at, actor, type, s.status(), s.status(),
         s.stageIndex(), reason, table);
   }
+
+  /** The same event with the comparison table behind it. */
+  public AuditEvent withTable(String newTable) {
+    return new AuditEvent(application, rolloutId, at, actor, type, fromStatus, toStatus, stageIndex, reason, newTable);
+  }
 }

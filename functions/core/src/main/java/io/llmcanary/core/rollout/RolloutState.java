@@ -64,6 +64,15 @@ public record RolloutState(
         newUpdatedAt, executionArn, newTaskToken, reason, newOwed);
   }
 
+  /**
+   * This state at the same version with other bookkeeping: how a transition's new state (which carries its version
+   * already) is given the token and the work it owes before it is written.
+   */
+  public RolloutState owing(String newTaskToken, List<OwedStep> newOwed) {
+    return new RolloutState(application, rolloutId, status, plan, stageIndex, version, createdAt, stageStartedAt,
+        updatedAt, executionArn, newTaskToken, reason, newOwed);
+  }
+
   public RolloutState withOwed(List<OwedStep> newOwed) {
     return withBookkeeping(updatedAt, taskToken, newOwed);
   }

@@ -1,4 +1,4 @@
-package io.llmcanary.aws;
+package io.llmcanary.testing;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,12 +17,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * runs whole, in an order the racing threads decide. (moto answers only after it has done the work, so holding the
  * turn for the call is enough.)
  */
-final class OneRequestAtATime implements SdkHttpClient {
+public final class OneRequestAtATime implements SdkHttpClient {
 
   private final SdkHttpClient delegate;
   private final ReentrantLock turn = new ReentrantLock();
 
-  OneRequestAtATime(SdkHttpClient delegate) {
+  public OneRequestAtATime(SdkHttpClient delegate) {
     this.delegate = delegate;
   }
 
