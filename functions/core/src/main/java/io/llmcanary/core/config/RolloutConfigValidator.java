@@ -128,6 +128,16 @@ public final class RolloutConfigValidator {
     if (g.hardCeilingMinRequests() < 1) {
       errors.add(new ConfigError("guardrails.hardCeilingMinRequests", "range", "hardCeilingMinRequests must be at least 1"));
     }
+    ratio(errors, "guardrails.rollbackCheckFailureRatio", g.rollbackCheckFailureRatio(), 1, 100);
+    ratio(errors, "guardrails.gateCheckFailureRatio", g.gateCheckFailureRatio(), 1, 100);
+    ratio(errors, "guardrails.minCheckFailureIncrease", g.minCheckFailureIncrease(), 0, 1);
+    ratio(errors, "guardrails.rollbackJudgeScoreRatio", g.rollbackJudgeScoreRatio(), 0, 1);
+    ratio(errors, "guardrails.gateJudgeScoreRatio", g.gateJudgeScoreRatio(), 0, 1);
+    if (g.minJudgeSamples() < 1) {
+      errors.add(new ConfigError("guardrails.minJudgeSamples", "range", "minJudgeSamples must be at least 1"));
+    }
+    ratio(errors, "guardrails.rollbackPreference", g.rollbackPreference(), 0, 0.5);
+    ratio(errors, "guardrails.gatePreference", g.gatePreference(), 0, 0.5);
   }
 
   private static void ratio(List<ConfigError> errors, String field, double v, double lo, double hi) {

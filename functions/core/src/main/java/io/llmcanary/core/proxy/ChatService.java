@@ -110,7 +110,7 @@ public final class ChatService {
       ChatResult r = a.result;
       m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
           r.finishReason(), now.toEpochMilli(), false, a.latencyMs, r.inputTokens(), r.outputTokens(),
-          cost(serve.config(), spec, r), a.check.qualityScore());
+          cost(serve.config(), spec, r), null, a.check.failed(), null, null);
     } else {
       m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
           "error_" + kindName(a.failure), now.toEpochMilli(), true, a.latencyMs, 0, 0, 0.0, null);

@@ -89,6 +89,7 @@ class ChatServiceTest {
       assertThat(m.outputTokens()).isEqualTo(34);
       assertThat(m.cost()).isPositive();
       assertThat(m.quality()).isNull();
+      assertThat(m.checkFailure()).isFalse();
       assertThat(m.timestampMillis()).isEqualTo(NOW.toEpochMilli());
     });
   }
@@ -111,11 +112,19 @@ class ChatServiceTest {
   }
 
   @Test
-  void aFailedAutomaticCheckRecordsQualityZero() {
+  void aFailedAutomaticCheckIsCountedAsACheckFailureAndNeverAsAQualityScore() {
     behaviour.put("model-c", r -> new ChatResult("not json", 5, 5, "stop"));
     ChatOutcome out = service().chat(request(true), "req-1");
     assertThat(out.trace().check()).isEqualTo("invalid_json");
-    assertThat(metrics.get(0).quality()).isEqualTo(0.0);
+    assertThat(metrics.get(0).checkFailure()).isTrue();
+    assertThat(metrics.get(0).quality()).isNull();
+  }
+
+  @Test
+  void aPassingAnswerCountsNoCheckFailure() {
+    behaviour.put("model-c", r -> new ChatResult("{\"ok\": true}", 5, 5, "stop"));
+    service().chat(request(true), "req-1");
+    assertThat(metrics.get(0).checkFailure()).isFalse();
   }
 
   @Test
