@@ -67,6 +67,7 @@ public final class RolloutConfigValidator {
       errors.add(new ConfigError("stages", "ends-at-100", "the last stage must be 100, got " + prev));
     }
     checkGuardrails(errors, c.guardrails());
+    checkQualityJudge(errors, c.qualityJudge());
     return List.copyOf(errors);
   }
 
@@ -138,6 +139,17 @@ public final class RolloutConfigValidator {
     }
     ratio(errors, "guardrails.rollbackPreference", g.rollbackPreference(), 0, 0.5);
     ratio(errors, "guardrails.gatePreference", g.gatePreference(), 0, 0.5);
+  }
+
+  private static void checkQualityJudge(List<ConfigError> errors, QualityJudgeConfig q) {
+    if (!List.of("off", "absolute", "pairwise").contains(q.mode())) {
+      errors.add(new ConfigError("qualityJudge.mode", "enum", "mode must be off, absolute or pairwise, got '"
+          + q.mode() + "'"));
+    }
+    ratio(errors, "qualityJudge.sampleRate", q.sampleRate(), 0, 1);
+    if (q.maxPerHour() < 0) {
+      errors.add(new ConfigError("qualityJudge.maxPerHour", "range", "maxPerHour must be at least 0"));
+    }
   }
 
   private static void ratio(List<ConfigError> errors, String field, double v, double lo, double hi) {

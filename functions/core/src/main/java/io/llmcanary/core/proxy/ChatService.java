@@ -10,8 +10,10 @@ import io.llmcanary.core.feedback.FeedbackToken;
 import io.llmcanary.core.feedback.FeedbackTokens;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.ports.JudgeHandoff;
 import io.llmcanary.core.ports.MetricsSink;
 import io.llmcanary.core.quality.AnswerCheck;
+import io.llmcanary.core.qualityjudge.JudgeDispatch;
 import io.llmcanary.core.quality.AnswerQuality;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,9 +41,18 @@ public final class ChatService {
   private final ProxySettings settings;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final JudgeDispatch judge;
 
   public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
       FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime) {
+    this(config, models, metrics, counters, tokens, pseudonyms, settings, clock, nanoTime, JudgeHandoff.NONE);
+  }
+
+  /** With the quality judge's hand-off: sampled answers that passed the checks go to {@code judgeHandoff}. */
+  public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
+      FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime,
+      JudgeHandoff judgeHandoff) {
+    this.judge = new JudgeDispatch(judgeHandoff);
     this.config = config;
     this.router = new VersionRouter(settings.maxConfigAge(), settings.fallbackStable(), settings.defaultApplication());
     this.models = models;
@@ -67,6 +78,9 @@ public final class ChatService {
     Attempt first = attempt(serve.spec(), request);
     record(serve, serve.variant(), serve.spec(), first, request, requestId, now);
     if (first.result != null) {
+      if (!first.check.failed()) {
+        handOff(serve, request, first.result, requestId, now);
+      }
       return answered(serve, serve.variant(), serve.spec(), first, requestId, user, now, false);
     }
     RolloutConfig c = serve.config();
@@ -100,6 +114,18 @@ public final class ChatService {
     return new ChatOutcome.Answered(answer, new RequestTrace("chat", requestId, user, serve.application(),
         serve.rolloutId(), variant, serve.reason(), spec.model(), a.latencyMs, r.finishReason(), a.check.wireName(),
         fallback, null, null, 200));
+  }
+
+  /**
+   * The quality judge's sample (DESIGN.md §14). Only answers that passed the automatic checks: a failed check is
+   * already counted in its own row. Fallback answers are never judged, like they are never rated.
+   */
+  private void handOff(Route.Serve serve, ChatApiRequest request, ChatResult r, String requestId, Instant now) {
+    JudgeDispatch.Result result = judge.offer(serve.config(), serve.variant(), requestId, request.messages(), r.text(),
+        now);
+    if (result != JudgeDispatch.Result.NOT_SAMPLED) {
+      counters.judgeHandoff(serve.application(), serve.rolloutId(), requestId, result, now.toEpochMilli());
+    }
   }
 
   /** One metrics line for the version that was asked, whatever happened. */
