@@ -46,10 +46,10 @@ public final class EvaluateCommand implements Command {
           --rpm N           requests per minute (default 100)
           --users N         distinct users (default 10000)
           --scenarios LIST  comma-separated scenario ids (default: all)
-%s          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
+{TRUTH_OPTIONS}          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
 
         Exit codes: 0 done, 2 usage error.
-        """.formatted(TruthOptions.HELP);
+        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
   }
 
   @Override

@@ -66,11 +66,11 @@ public final class SimulateCommand implements Command {
           --seed N         seed of trial 1; trial i uses seed+i-1, the same for both policies (default 1)
           --rpm N          requests per minute (default 100)
           --users N        distinct users; the canary share is what the real assignment gives them (default 10000)
-%s          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
+{TRUTH_OPTIONS}          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
           --json           {"scenario", "trials", "policies": {"judge": {...}, "naive": {...}}}
 
         Exit codes: 0 done, 2 usage error.
-        """.formatted(TruthOptions.HELP);
+        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
   }
 
   @Override

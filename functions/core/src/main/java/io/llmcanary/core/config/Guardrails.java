@@ -44,10 +44,14 @@ public record Guardrails(
   public static final double DEFAULT_ROLLBACK_JUDGE_SCORE_RATIO = 0.90;
   public static final double DEFAULT_GATE_JUDGE_SCORE_RATIO = 0.95;
   public static final long DEFAULT_MIN_JUDGE_SAMPLES = 50;
-  /** Canary preferred in fewer than 47% of comparisons (ties counted ½): a regression, if credible. */
+  /**
+   * Canary preferred in fewer than 47% of comparisons (ties counted ½): a regression, if credible. In the simulator's
+   * truth model (a judge agreeing with the truth 80% of the time, half of an answer's quality decided by the
+   * conversation) that is a canary about 10% worse, like the feedback row's 90%.
+   */
   public static final double DEFAULT_ROLLBACK_PREFERENCE = 0.47;
-  /** The gate wants canary credibly preferred in at least 48% of comparisons. */
-  public static final double DEFAULT_GATE_PREFERENCE = 0.48;
+  /** The gate wants canary credibly preferred in at least 48.5% of comparisons: about 5% worse, in the same model. */
+  public static final double DEFAULT_GATE_PREFERENCE = 0.485;
 
   public static Guardrails defaults() {
     return new Guardrails(
