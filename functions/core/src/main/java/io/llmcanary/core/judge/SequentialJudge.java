@@ -16,27 +16,36 @@ import java.util.Optional;
  * The product's judge (DESIGN.md §6): a pure function from per-stage cumulative and last-hour stats to a verdict
  * with one row per metric. No clock, no randomness: time enters only through the windows' instants.
  *
+ * <h2>Rows</h2>
+ * User feedback ({@code avg_quality}), the quality judge ({@code judge_score}, or {@code preference} in pairwise
+ * mode), automatic check failures ({@code check_failures}), p95 latency, cost and error rate: each signal its own
+ * row, none averaged into another.
+ *
  * <h2>Rollback check (every 15 minutes)</h2>
  * A metric regresses when its point estimate is past the rollback threshold (practically large) <em>and</em>
  * there is anytime-valid evidence that canary is worse than stable by at least a third of the way to that
  * threshold (statistically credible; {@link MetricEvidence#credibleRatio}), on the stage window or on the last
- * hour. Quality and cost: one-sided normal-mixture SPRT on canary − r × stable (Robbins; Howard et al. 2021),
- * variance under H₀ from Bhatia–Davis (quality) or a bounded coefficient of variation (cost). Error rate: a
- * mixture SPRT on which version the errors fell in (exact counts, no variance, no division by stable's rate).
- * p95 latency: Mann–Whitney of canary's per-period p95s against threshold × stable's, on the same mixture
- * boundary. A hard ceiling on canary's error rate rolls back at once (unless stable is failing just as much: a
- * shared outage). A metric is HEALTHY only when it is credibly within its rollback threshold on the stage window
- * and the last hour has data.
+ * hour. Quality, judge score and cost: one-sided normal-mixture SPRT on canary − r × stable (Robbins; Howard et al.
+ * 2021), variance under H₀ from Bhatia–Davis (quality, judge score) or a bounded coefficient of variation (cost).
+ * Preference: the same boundary on canary's mean preference against a level below ½, variance from the published
+ * squares. Error rate and check failures: a mixture SPRT on which version the events fell in (exact counts, no
+ * variance, no division by stable's rate). p95 latency: Mann–Whitney of canary's per-period p95s against threshold ×
+ * stable's, on the same mixture boundary. A hard ceiling on canary's error rate rolls back at once (unless stable is
+ * failing just as much: a shared outage). A metric is HEALTHY only when it is credibly within its rollback threshold
+ * on the stage window and the last hour has data.
  *
  * <h2>Promotion gate (end of stage)</h2>
- * HEALTHY when every metric is credibly within its gate threshold (non-inferiority, same machinery), REGRESSION
- * when one is credibly past it, else INCONCLUSIVE.
+ * HEALTHY when every group is credibly within its gate threshold (non-inferiority, same machinery), REGRESSION
+ * when one row is credibly past it, else INCONCLUSIVE. The two quality rows form one group that either can settle:
+ * sparse feedback still gathering ratings does not stall a gate the judge has settled, and either can roll back on
+ * its own evidence (docs/judge-design.md says what this does to the error guarantee).
  *
  * <h2>Error budget</h2>
- * {@code alpha} per check type is split equally over the 4 metrics (Bonferroni). For the rollback check each
- * metric's share goes 3/4 to the stage window (a confidence sequence: valid over every look of the stage) and
- * 1/4 to the last-hour windows, which are different samples at each look and so get an alpha-spending sequence
- * over look indices ({@link AlphaSpending}). Budgets are per stage: a new stage starts a new sequence.
+ * {@code alpha} per check type is split equally over the {@value #GROUPS} groups (Bonferroni), the quality group's
+ * share halved between feedback and the judge. For the rollback check each row's share goes 3/4 to the stage window
+ * (a confidence sequence: valid over every look of the stage) and 1/4 to the last-hour windows, which are different
+ * samples at each look and so get an alpha-spending sequence over look indices ({@link AlphaSpending}). Budgets are
+ * per stage: a new stage starts a new sequence.
  */
 public final class SequentialJudge implements CanaryPolicy {
 
