@@ -5,8 +5,9 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * Counts what the judge could not grade, as an EMF {@code JudgeErrors} line by {Application, Rollout} (no Version:
- * no reader takes it for a version's metric) with the reason and the request id; the alarm on judge errors reads it.
+ * Counts what the judge could not grade, as an EMF {@code JudgeErrors} line by {Application, Rollout} and by
+ * {Application} alone (the stack's alarm watches that one, across rollouts; no Version: no reader takes it for a
+ * version's metric) with the reason and the request id; the alarm on judge errors reads it.
  * The reason is the run's own wording (kind of failure), never the judge's answer or the conversation.
  */
 public final class JudgeErrors {
@@ -25,7 +26,7 @@ public final class JudgeErrors {
     StringBuilder b = new StringBuilder(320);
     b.append("{\"_aws\":{\"Timestamp\":").append(clock.millis()).append(",\"CloudWatchMetrics\":[{\"Namespace\":");
     EmfEncoder.appendJsonString(b, namespace);
-    b.append(",\"Dimensions\":[[\"Application\",\"Rollout\"]],\"Metrics\":[{\"Name\":\"JudgeErrors\",\"Unit\":\"Count\"}]}]}")
+    b.append(",\"Dimensions\":[[\"Application\",\"Rollout\"],[\"Application\"]],\"Metrics\":[{\"Name\":\"JudgeErrors\",\"Unit\":\"Count\"}]}]}")
         .append(",\"Application\":");
     EmfEncoder.appendJsonString(b, application == null ? "unknown" : application);
     b.append(",\"Rollout\":");
