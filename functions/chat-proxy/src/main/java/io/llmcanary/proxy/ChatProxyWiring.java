@@ -10,6 +10,7 @@ import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.feedback.FeedbackTokens;
 import io.llmcanary.core.metrics.EmfEncoder;
 import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.ports.JudgeHandoff;
 import io.llmcanary.core.proxy.ChatModels;
 import io.llmcanary.core.proxy.ChatService;
 import io.llmcanary.core.proxy.ConfigEvent;
@@ -169,6 +170,7 @@ public final class ChatProxyWiring {
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
     private Consumer<String> out = JsonLog.stdout();
+    private JudgeHandoff judgeHandoff = JudgeHandoff.NONE;
 
     /** A source built with the listener that logs and counts config events. */
     public Builder configSource(Function<ConfigEvent.Listener, SnapshotConfigSource> factory) {
@@ -221,6 +223,12 @@ public final class ChatProxyWiring {
       return this;
     }
 
+    /** Where sampled answers go for the quality judge (none by default: nothing is sampled). */
+    public Builder judgeHandoff(JudgeHandoff h) {
+      this.judgeHandoff = h == null ? JudgeHandoff.NONE : h;
+      return this;
+    }
+
     /** Where log and EMF lines go; the same stream, as in Lambda. */
     public Builder output(Consumer<String> lines) {
       this.out = lines;
@@ -243,7 +251,7 @@ public final class ChatProxyWiring {
       });
       FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), feedbackTtl, Duration.ofMinutes(5));
       ChatService chat = new ChatService(source, models, emf, emf, tokens, new UserPseudonymizer(keys.pseudonymKey()),
-          settings, clock, nanoTime);
+          settings, clock, nanoTime, judgeHandoff);
       FeedbackService feedback = new FeedbackService(source, tokens, emf, settings, clock);
       return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime);
     }

@@ -5,6 +5,7 @@ import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.MetricsSink;
 import io.llmcanary.core.proxy.ConfigEvent;
 import io.llmcanary.core.proxy.ProxyCounters;
+import io.llmcanary.core.qualityjudge.JudgeDispatch;
 import java.util.function.Consumer;
 
 /**
@@ -12,7 +13,9 @@ import java.util.function.Consumer;
  * the core {@link EmfEncoder} line with dimensions {Application, Rollout, Version}. The counters that are not a
  * version's request metrics go on lines of their own, with dimensions that leave out Version so no reader
  * (CloudWatch, the judge, the local runner's EMF parser) takes them for a version's requests:
- * {@code Fallbacks}/{@code FallbackErrors} by {Application, Rollout} and {@code ConfigErrors} by {Application}.
+ * {@code Fallbacks}/{@code FallbackErrors} and {@code JudgeHandoffs}/{@code JudgeHandoffDrops} (answers handed to the
+ * quality judge, and those dropped by its hourly cap or a failed hand-off) by {Application, Rollout}, and
+ * {@code ConfigErrors} by {Application}.
  */
 public final class EmfStdout implements MetricsSink, ProxyCounters {
 
@@ -39,6 +42,24 @@ public final class EmfStdout implements MetricsSink, ProxyCounters {
     b.append(",\"Rollout\":");
     str(b, rolloutId);
     b.append(",\"Fallbacks\":1,\"FallbackErrors\":").append(stableAnswered ? 0 : 1).append(",\"requestId\":");
+    str(b, requestId);
+    out.accept(b.append('}').toString());
+  }
+
+  @Override
+  public void judgeHandoff(String application, String rolloutId, String requestId, JudgeDispatch.Result result,
+      long timestampMillis) {
+    StringBuilder b = head(timestampMillis, "[\"Application\",\"Rollout\"]",
+        "{\"Name\":\"JudgeHandoffs\",\"Unit\":\"Count\"},{\"Name\":\"JudgeHandoffDrops\",\"Unit\":\"Count\"}");
+    b.append(",\"Application\":");
+    str(b, application);
+    b.append(",\"Rollout\":");
+    str(b, rolloutId);
+    boolean sent = result == JudgeDispatch.Result.SENT;
+    b.append(",\"JudgeHandoffs\":").append(sent ? 1 : 0).append(",\"JudgeHandoffDrops\":").append(sent ? 0 : 1)
+        .append(",\"judgeHandoff\":");
+    str(b, result.wireName());
+    b.append(",\"requestId\":");
     str(b, requestId);
     out.accept(b.append('}').toString());
   }

@@ -35,7 +35,7 @@ public final class EmfParser {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    Double quality = n.hasNonNull("Quality") ? n.get("Quality").asDouble() : null;
+    Double quality = number(n, "Quality");
     boolean feedbackOnly = !n.has("Requests");
     return Optional.of(new RequestMetrics(
         text(n, "Application"), text(n, "Rollout"), version, text(n, "requestId"), text(n, "model"),
@@ -43,7 +43,12 @@ public final class EmfParser {
         n.path("Errors").asLong(0) > 0,
         feedbackOnly ? Double.NaN : n.path("Latency").asDouble(),
         n.path("InputTokens").asLong(0), n.path("OutputTokens").asLong(0),
-        feedbackOnly ? Double.NaN : n.path("Cost").asDouble(), quality));
+        feedbackOnly ? Double.NaN : n.path("Cost").asDouble(), quality,
+        n.path("CheckFailures").asLong(0) > 0, number(n, "JudgeScore"), number(n, "Preference")));
+  }
+
+  private static Double number(JsonNode n, String field) {
+    return n.hasNonNull(field) ? n.get(field).asDouble() : null;
   }
 
   private static String text(JsonNode n, String field) {

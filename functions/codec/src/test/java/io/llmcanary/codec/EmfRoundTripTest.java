@@ -21,9 +21,9 @@ class EmfRoundTripTest {
       @ForAll String requestId, @ForAll boolean error, @ForAll @DoubleRange(min = 0, max = 120_000) double latency,
       @ForAll @LongRange(min = 0, max = 1_000_000) long in, @ForAll @LongRange(min = 0, max = 1_000_000) long out,
       @ForAll @DoubleRange(min = 0, max = 10) double cost, @ForAll boolean hasQuality,
-      @ForAll @DoubleRange(min = 0, max = 1) double quality) {
+      @ForAll @DoubleRange(min = 0, max = 1) double quality, @ForAll boolean checkFailure) {
     RequestMetrics m = new RequestMetrics(app, rollout, version, requestId, "model-x", "stop", 1_764_000_000_000L,
-        error, latency, in, out, cost, hasQuality ? quality : null);
+        error, latency, in, out, cost, hasQuality ? quality : null, checkFailure, null, null);
     assertThat(EmfParser.parse(encoder.encode(m))).contains(m);
   }
 
@@ -37,6 +37,33 @@ class EmfRoundTripTest {
     RequestMetrics back = EmfParser.parse(line).orElseThrow();
     assertThat(back.isFeedbackOnly()).isTrue();
     assertThat(back.quality()).isEqualTo(0.0);
+  }
+
+  @Test
+  void aRequestLineCountsCheckFailuresApartFromQuality() throws Exception {
+    RequestMetrics m = new RequestMetrics("chat", "r1", Variant.CANARY, "req", "m", "max_tokens", 1L, false, 812.5, 10,
+        20, 0.001, null, true, null, null);
+    JsonNode n = Json.MAPPER.readTree(encoder.encode(m));
+    assertThat(n.get("CheckFailures").asInt()).isEqualTo(1);
+    assertThat(n.has("Quality")).isFalse();
+    assertThat(EmfParser.parse(encoder.encode(m)).orElseThrow().checkFailure()).isTrue();
+  }
+
+  @Test
+  void aJudgeGradeIsItsOwnLineWithoutRequestsAndReadsBack() throws Exception {
+    RequestMetrics grade = RequestMetrics.judged("chat", "r1", Variant.STABLE, "req-1", 5L, 0.75, null);
+    JsonNode n = Json.MAPPER.readTree(encoder.encode(grade));
+    assertThat(n.has("Requests")).isFalse();
+    assertThat(n.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").toString()).contains("JudgeScore");
+    assertThat(EmfParser.parse(encoder.encode(grade))).contains(grade);
+
+    RequestMetrics pref = RequestMetrics.judged("chat", "r1", Variant.CANARY, "req-2", 5L, null, 0.5);
+    JsonNode p = Json.MAPPER.readTree(encoder.encode(pref));
+    assertThat(p.get("Preference").asDouble()).isEqualTo(0.5);
+    assertThat(p.get("PreferenceSquares").asDouble()).isEqualTo(0.25);
+    RequestMetrics back = EmfParser.parse(encoder.encode(pref)).orElseThrow();
+    assertThat(back).isEqualTo(pref);
+    assertThat(back.isJudgeOnly()).isTrue();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmcanary.codec.RolloutConfigCodec.Parsed;
 import io.llmcanary.core.config.ConfigError;
 import io.llmcanary.core.config.Guardrails;
+import io.llmcanary.core.config.QualityJudgeConfig;
 import io.llmcanary.core.config.RolloutConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,30 @@ class RolloutConfigCodecTest {
   void writingAndReadingAConfigGivesTheSameConfig() throws Exception {
     RolloutConfig c = RolloutConfigCodec.parseOrThrow(example());
     assertThat(RolloutConfigCodec.parseOrThrow(RolloutConfigCodec.write(c))).isEqualTo(c);
+  }
+
+  @Test
+  void theQualityJudgeGivenInPartKeepsTheDefaultsForTheRest() throws Exception {
+    QualityJudgeConfig q = RolloutConfigCodec.parseOrThrow(example()).qualityJudge();
+    assertThat(q.judgeMode()).isEqualTo(QualityJudgeConfig.Mode.PAIRWISE);
+    assertThat(q.sampleRate()).isEqualTo(0.75);
+    assertThat(q.model()).isEqualTo("anthropic.claude-3-5-haiku-20241022-v1:0");
+    assertThat(q.rubric()).isEqualTo(QualityJudgeConfig.DEFAULT_RUBRIC).contains("Helpfulness", "Correctness", "Safety");
+  }
+
+  @Test
+  void aConfigWithoutAQualityJudgeHasItOff() throws Exception {
+    String without = example().replaceAll("(?s)\"qualityJudge\": \\{.*?\\},\n", "");
+    assertThat(without).doesNotContain("qualityJudge");
+    assertThat(RolloutConfigCodec.parseOrThrow(without).qualityJudge().enabled()).isFalse();
+  }
+
+  @Test
+  void anUnknownQualityJudgeModeOrRateIsRefused() throws Exception {
+    ConfigError mode = onlyError(example().replace("\"mode\": \"pairwise\"", "\"mode\": \"sometimes\""));
+    assertThat(mode.field()).isEqualTo("qualityJudge.mode");
+    ConfigError rate = onlyError(example().replace("\"sampleRate\": 0.75", "\"sampleRate\": 1.5"));
+    assertThat(rate.field()).isEqualTo("qualityJudge.sampleRate");
   }
 
   @Test

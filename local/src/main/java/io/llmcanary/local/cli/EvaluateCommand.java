@@ -33,7 +33,8 @@ public final class EvaluateCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl evaluate [--trials K] [--seed N] [--rpm N] [--users N] [--scenarios a,b,...] [--json]
+        Usage: ./canaryctl evaluate [--trials K] [--seed N] [--rpm N] [--users N] [--scenarios a,b,...]
+                                    [truth-model options as for simulate] [--json]
 
         Runs `simulate` for every scenario (or the listed ones) with this judge and the naive seed rule, and
         prints one markdown table: false-rollback rate (A/A scenarios), detection rate and delay in
@@ -45,15 +46,18 @@ public final class EvaluateCommand implements Command {
           --rpm N           requests per minute (default 100)
           --users N         distinct users (default 10000)
           --scenarios LIST  comma-separated scenario ids (default: all)
-          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
+{TRUTH_OPTIONS}          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
 
         Exit codes: 0 done, 2 usage error.
-        """;
+        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("trials", "seed", "rpm", "users", "scenarios"));
+    Set<String> valued = new java.util.HashSet<>(Set.of("trials", "seed", "rpm", "users", "scenarios"));
+    valued.addAll(TruthOptions.VALUED);
+    Args a = Args.parse(argv, Set.of("json"), valued);
+    TruthOptions truth = TruthOptions.from(a);
     int trials = (int) a.longOption("trials", 200, 1, 100_000);
     long seed = a.longOption("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
     double rpm = a.doubleOption("rpm", 100, 1, 100_000);
@@ -80,10 +84,12 @@ public final class EvaluateCommand implements Command {
     doc.put("rpm", rpm);
     doc.put("users", users);
     doc.put("seed", seed);
+    doc.put("feedbackRate", truth.feedbackRate());
+    doc.put("qualityJudge", SimulateCommand.judgeJson(truth.judge()));
     Map<String, Object> byScenario = new LinkedHashMap<>();
     List<String> rows = new ArrayList<>();
     for (Scenario s : scenarios) {
-      SimulationSettings settings = SimulationSettings.of(s, rpm, users);
+      SimulationSettings settings = SimulationSettings.of(s, rpm, users, truth.feedbackRate(), truth.judge());
       Map<String, Object> perPolicy = new LinkedHashMap<>();
       for (Map.Entry<String, CanaryPolicy> p : policies.entrySet()) {
         long t0 = System.nanoTime();
@@ -93,9 +99,9 @@ public final class EvaluateCommand implements Command {
               (System.nanoTime() - t0) / 1e9);
         }
         perPolicy.put(p.getKey(), SimulateCommand.summaryJson(sum));
-        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |", s.id(), p.getKey(),
-            pct(sum.falseRollbackRate()), pct(sum.detectionRate()), n(sum.delayMedian()), n(sum.delayP90()),
-            outcomes(sum.outcomes())));
+        rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |", s.id(), p.getKey(),
+            pct(sum.falseRollbackRate()), pct(sum.detectionRate()), pct(sum.detectedInStage1()),
+            n(sum.delayMedian()), n(sum.delayP90()), outcomes(sum.outcomes())));
       }
       byScenario.put(s.id(), perPolicy);
     }
@@ -104,10 +110,12 @@ public final class EvaluateCommand implements Command {
       out.println(JsonOutput.write(doc));
       return OK;
     }
-    out.printf(Locale.ROOT, "%d trials per scenario and policy, %.0f requests/min, %d users, seeds %d..%d%n%n",
-        trials, rpm, users, seed, seed + trials - 1);
-    out.println("| scenario | policy | false rollbacks | detected | delay median (checks) | delay p90 (checks) | outcomes |");
-    out.println("|---|---|---|---|---|---|---|");
+    out.printf(Locale.ROOT, "%d trials per scenario and policy, %.0f requests/min, %d users, seeds %d..%d; users rate"
+        + " %.1f%% of answers; %s%n%n", trials, rpm, users, seed, seed + trials - 1, 100 * truth.feedbackRate(),
+        truth.judge().describe());
+    out.println("| scenario | policy | false rollbacks | detected | detected by check 96 | delay median (checks)"
+        + " | delay p90 (checks) | outcomes |");
+    out.println("|---|---|---|---|---|---|---|---|");
     rows.forEach(out::println);
     return OK;
   }

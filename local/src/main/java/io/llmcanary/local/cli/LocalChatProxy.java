@@ -4,7 +4,15 @@ import io.llmcanary.codec.RolloutConfigCodec;
 import io.llmcanary.core.config.ConfigError;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.RolloutConfigValidator;
+import io.llmcanary.core.chat.OfflineChatModel;
+import io.llmcanary.core.proxy.ChatModels;
 import io.llmcanary.core.proxy.FixedConfigSource;
+import io.llmcanary.core.qualityjudge.HeuristicJudge;
+import io.llmcanary.core.qualityjudge.QualityJudgeRun;
+import io.llmcanary.proxy.EmfStdout;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import io.llmcanary.proxy.ChatProxyHandler;
 import io.llmcanary.proxy.ChatProxyWiring;
 import java.io.IOException;
@@ -19,6 +27,10 @@ import java.util.stream.Collectors;
  * the jar), the offline model (the shipped config names it; a config naming Bedrock or OpenAI fails those requests
  * as model errors, as an unconfigured provider would in Lambda), and output to the given line sink.
  *
+ * <p>The quality judge runs in-process: a sampled answer goes straight to the {@code quality-judge} function's core
+ * ({@link QualityJudgeRun}) with the offline {@link HeuristicJudge} and the offline model for pairwise mode's
+ * shadow stable answers, and its {@code JudgeScore}/{@code Preference} line joins the same output.
+ *
  * <p>The secret is {@code CANARY_SECRET} when set, else a fixed development secret, so feedback tokens issued
  * by one {@code canaryctl invoke} still verify in the next. Never use that secret anywhere else.
  */
@@ -30,10 +42,14 @@ final class LocalChatProxy {
 
   static ChatProxyHandler handler(RolloutConfig config, Consumer<String> lines) {
     String secret = System.getenv("CANARY_SECRET");
+    QualityJudgeRun judge = new QualityJudgeRun(new HeuristicJudge(),
+        new ChatModels(Map.of(OfflineChatModel.PROVIDER, new OfflineChatModel())), new EmfStdout(null, lines),
+        Clock.systemUTC(), Duration.ofSeconds(5));
     return new ChatProxyHandler(ChatProxyWiring.builder()
         .configSource(new FixedConfigSource(config))
         .secret(secret == null || secret.isBlank() ? LOCAL_DEV_SECRET : secret, null)
         .output(lines)
+        .judgeHandoff(judge::run)
         .build());
   }
 

@@ -4,6 +4,7 @@ import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.local.sim.RolloutSimulation;
+import io.llmcanary.local.sim.SimulatedJudge;
 import io.llmcanary.local.sim.Scenario;
 import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.SimulationSettings;
@@ -42,17 +43,22 @@ public final class SimulateCommand implements Command {
   public String help() {
     return """
         Usage: ./canaryctl simulate --scenario NAME [--trials K] [--seed N] [--rpm N] [--users N]
+                                    [--feedback-rate F] [--judge-mode off|absolute|pairwise] [--judge-rate R]
+                                    [--judge-max-per-hour N] [--judge-noise P] [--prompt-effect P]
                                     [--report PATH] [--json]
 
         Scenarios (only the canary's named quantity changes):
           aa            canary identical to stable: every rollback is a false rollback
           healthy       canary a little better (quality +2%, cost -10%): should climb to 100%
-          quality-5     canary quality 5% lower        quality-10  10% lower        quality-20  20% lower (0.68)
+          quality-5     canary quality 5% lower        quality-10  10% lower        quality-15  15% lower
+          quality-20    canary quality 20% lower (0.68)
           errors-3x     canary error rate 3% vs 1%     latency-50  canary latency +50%
           cost-50       canary cost +50%               broken      canary fails half its requests
-        Truth model: --rpm requests a minute with a daily cycle; stable quality 0.85 seen on 30% of requests;
-        1% errors; latency log-normal around 1.2 s (p95 about 2 s); about $0.004 a request; stages 5/25/50/100%
-        a day each, health check every 15 minutes, automatic approval at each passing gate.
+        Truth model: --rpm requests a minute with a daily cycle; stable quality 0.85 (the chance an answer is
+        good), rated by users on 2% of answers; 1% errors; 1% of answers failing an automatic check; latency
+        log-normal around 1.2 s (p95 about 2 s); about $0.004 a request; stages 5/25/50/100% a day each, health
+        check every 15 minutes, automatic approval at each passing gate; the quality judge (pairwise by default)
+        on 75% of canary's answers, agreeing with the truth 80% of the time.
 
         Options:
           --scenario NAME  required
@@ -60,16 +66,18 @@ public final class SimulateCommand implements Command {
           --seed N         seed of trial 1; trial i uses seed+i-1, the same for both policies (default 1)
           --rpm N          requests per minute (default 100)
           --users N        distinct users; the canary share is what the real assignment gives them (default 10000)
-          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
+{TRUTH_OPTIONS}          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
           --json           {"scenario", "trials", "policies": {"judge": {...}, "naive": {...}}}
 
         Exit codes: 0 done, 2 usage error.
-        """;
+        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("scenario", "trials", "seed", "rpm", "users", "report"));
+    Set<String> valued = new java.util.HashSet<>(Set.of("scenario", "trials", "seed", "rpm", "users", "report"));
+    valued.addAll(TruthOptions.VALUED);
+    Args a = Args.parse(argv, Set.of("json"), valued);
     String name = a.option("scenario", null);
     if (name == null) {
       throw new Args.UsageException("--scenario is required");
@@ -84,7 +92,8 @@ public final class SimulateCommand implements Command {
     long seed = a.longOption("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
     double rpm = a.doubleOption("rpm", 100, 1, 100_000);
     int users = (int) a.longOption("users", SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
-    SimulationSettings settings = SimulationSettings.of(scenario, rpm, users);
+    TruthOptions truth = TruthOptions.from(a);
+    SimulationSettings settings = SimulationSettings.of(scenario, rpm, users, truth.feedbackRate(), truth.judge());
     Map<String, CanaryPolicy> policies = new LinkedHashMap<>();
     policies.put("judge", new SequentialJudge());
     policies.put("naive", new NaiveSeedPolicy());
@@ -96,12 +105,16 @@ public final class SimulateCommand implements Command {
     doc.put("rpm", rpm);
     doc.put("users", users);
     doc.put("seed", seed);
+    doc.put("feedbackRate", truth.feedbackRate());
+    doc.put("qualityJudge", judgeJson(truth.judge()));
     Map<String, Object> byPolicy = new LinkedHashMap<>();
     List<HtmlReport.Section> sections = new ArrayList<>();
     Style style = Style.detect();
     if (!json) {
       out.println(style.bold("Scenario " + scenario.id() + ": " + scenario.description()) + String.format(Locale.ROOT,
           " — %d trial(s), %.0f requests/min, %d users, seed %d", trials, rpm, users, seed));
+      out.println(String.format(Locale.ROOT, "Truth: %.1f%% of answers rated by users; %s", 100 * truth.feedbackRate(),
+          truth.judge().describe()));
     }
     for (Map.Entry<String, CanaryPolicy> p : policies.entrySet()) {
       SimulationResult single = null;
@@ -181,6 +194,22 @@ public final class SimulateCommand implements Command {
     delay.put("p90", JsonOutput.num(s.delayP90()));
     m.put("detectionDelayChecks", delay);
     m.put("outcomes", s.outcomes());
+    m.put("detectedInFirstStage", JsonOutput.num(s.detectedInStage1()));
+    m.put("judgedPerDay", JsonOutput.num(s.judgedPerDay()));
+    return m;
+  }
+
+  /** The simulated quality judge's settings, as the JSON output shows them. */
+  static Map<String, Object> judgeJson(SimulatedJudge j) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", j.mode().id());
+    if (j.mode() != SimulatedJudge.Mode.OFF) {
+      m.put("sampleRate", j.sampleRate());
+      m.put("maxPerHour", j.maxPerHour());
+      m.put("agreement", j.agreement());
+      m.put("promptEffect", j.promptEffect());
+      m.put("callsPerJudged", j.callsPerJudged());
+    }
     return m;
   }
 

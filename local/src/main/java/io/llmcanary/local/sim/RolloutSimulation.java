@@ -100,6 +100,9 @@ public final class RolloutSimulation {
     WindowAccumulator.Minute ms = new WindowAccumulator.Minute();
     WindowAccumulator.Minute mc = new WindowAccumulator.Minute();
     int perCheck = settings.minutesPerCheck();
+    long[] judgeBudget = {settings.judge().maxPerHour()};
+    long minutes = 0;
+    long judged = 0;
     while (true) {
       // 15 minutes of traffic at the percent the proxies serve: the published config's.
       RolloutConfig served = configs.deployedConfig();
@@ -111,7 +114,12 @@ public final class RolloutSimulation {
       for (int m = 0; m < perCheck; m++) {
         ms.reset();
         mc.reset();
-        settings.traffic().minute((minuteOfDay + m) % 1440, share, settings.stable(), settings.canary(), rnd, ms, mc);
+        if (minutes++ % 60 == 0) {
+          judgeBudget[0] = settings.judge().maxPerHour(); // the hourly cap of the sampler
+        }
+        settings.traffic().minute((minuteOfDay + m) % 1440, share, settings.stable(), settings.canary(),
+            settings.judge(), judgeBudget, rnd, ms, mc);
+        judged += ms.judgeCount + mc.judgeCount + mc.preferenceCount;
         checkStable.add(ms);
         checkCanary.add(mc);
       }
@@ -128,7 +136,7 @@ public final class RolloutSimulation {
       if (rc.action() == RolloutCheck.Action.ROLLED_BACK) {
         event(timeline, now, check, state(store, rolloutId), "ROLLED_BACK", rc.outcome(), rc.reason(), rc.table());
         alerts(timeline, sent, now, check, state(store, rolloutId));
-        return new SimulationResult("ROLLED_BACK", check, check, before.stageIndex(), timeline, series);
+        return new SimulationResult("ROLLED_BACK", check, check, before.stageIndex(), timeline, series, judged);
       }
       if (rc.outcome() != null && rc.outcome() != lastVerdict) {
         event(timeline, now, check, before, "VERDICT", rc.outcome(), "health check: " + rc.outcome() + " — "
@@ -143,7 +151,7 @@ public final class RolloutSimulation {
       if (s.status() == RolloutStatus.ROLLED_BACK) {
         event(timeline, now, check, s, "ROLLED_BACK", Outcome.REGRESSION, "gate: " + last.reason(), last.table());
         alerts(timeline, sent, now, check, s);
-        return new SimulationResult("ROLLED_BACK", check, check, s.stageIndex(), timeline, series);
+        return new SimulationResult("ROLLED_BACK", check, check, s.stageIndex(), timeline, series, judged);
       }
       if (e.inconclusiveWaits() > lastWaits && !e.awaitingDecision()) {
         event(timeline, now, check, s, "EXTENDED", Outcome.INCONCLUSIVE, "gate inconclusive, waiting another "
@@ -155,7 +163,7 @@ public final class RolloutSimulation {
           event(timeline, now, check, s, "STALLED", Outcome.INCONCLUSIVE, "gate still inconclusive after "
               + e.inconclusiveWaits() + " extra waits; a person must decide: " + last.reason(), last.table());
           alerts(timeline, sent, now, check, s);
-          return new SimulationResult("STALLED", -1, check, s.stageIndex(), timeline, series);
+          return new SimulationResult("STALLED", -1, check, s.stageIndex(), timeline, series, judged);
         }
         event(timeline, now, check, s, "GATE", Outcome.HEALTHY, "gate passed; approval requested", last.table());
         alerts(timeline, sent, now, check, s);
@@ -170,7 +178,7 @@ public final class RolloutSimulation {
         if (s.status() == RolloutStatus.PROMOTED) {
           event(timeline, now, check, s, "PROMOTED", null, "canary promoted: it is the new stable", null);
           alerts(timeline, sent, now, check, s);
-          return new SimulationResult("PROMOTED", -1, check, s.stageIndex(), timeline, series);
+          return new SimulationResult("PROMOTED", -1, check, s.stageIndex(), timeline, series, judged);
         }
         event(timeline, now, check, s, "APPROVED", null,
             "approved; stage " + (s.stageIndex() + 1) + " at " + pct(s.canaryPercent()), null);
@@ -178,7 +186,7 @@ public final class RolloutSimulation {
       alerts(timeline, sent, now, check, s);
       if (s.status().isTerminal()) {
         event(timeline, now, check, s, s.status().name(), null, "rollout ended: " + s.reason(), null);
-        return new SimulationResult(s.status().name(), -1, check, s.stageIndex(), timeline, series);
+        return new SimulationResult(s.status().name(), -1, check, s.stageIndex(), timeline, series, judged);
       }
     }
   }

@@ -13,6 +13,7 @@ public enum Scenario {
   HEALTHY("healthy", "canary a little better than stable (quality +2%, cost -10%): should climb to 100%", true),
   QUALITY_5("quality-5", "canary quality 5% lower (0.8075)", false),
   QUALITY_10("quality-10", "canary quality 10% lower (0.765)", false),
+  QUALITY_15("quality-15", "canary quality 15% lower (0.7225)", false),
   QUALITY_20("quality-20", "canary quality 20% lower (0.68)", false),
   ERRORS_3X("errors-3x", "canary error rate 3x (3%)", false),
   LATENCY_50("latency-50", "canary latency +50%", false),
@@ -48,6 +49,7 @@ public enum Scenario {
       case HEALTHY -> stable.withQuality(Math.min(1.0, stable.quality() * 1.02)).withCostFactor(0.9);
       case QUALITY_5 -> stable.withQuality(stable.quality() * 0.95);
       case QUALITY_10 -> stable.withQuality(stable.quality() * 0.90);
+      case QUALITY_15 -> stable.withQuality(stable.quality() * 0.85);
       case QUALITY_20 -> stable.withQuality(stable.quality() * 0.80);
       case ERRORS_3X -> stable.withErrorRate(stable.errorRate() * 3);
       case LATENCY_50 -> stable.withLatencyFactor(1.5);

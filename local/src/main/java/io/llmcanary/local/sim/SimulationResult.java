@@ -11,9 +11,15 @@ import java.util.List;
  * @param stageReached    index of the last stage entered
  * @param timeline        what happened, in order
  * @param series          per-check values for charts
+ * @param judged          answers (absolute) or comparisons (pairwise) the quality judge graded over the rollout
  */
 public record SimulationResult(String outcome, int rollbackCheck, int checks, int stageReached,
-    List<TimelineEvent> timeline, List<CheckPoint> series) {
+    List<TimelineEvent> timeline, List<CheckPoint> series, long judged) {
+
+  public SimulationResult(String outcome, int rollbackCheck, int checks, int stageReached,
+      List<TimelineEvent> timeline, List<CheckPoint> series) {
+    this(outcome, rollbackCheck, checks, stageReached, timeline, series, 0);
+  }
 
   public boolean rolledBack() {
     return "ROLLED_BACK".equals(outcome);

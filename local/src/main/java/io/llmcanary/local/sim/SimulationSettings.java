@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param guardrails      the judge's thresholds
  * @param users           distinct users; each stage's real canary share is the share of these users the
  *                        production assignment puts on canary (0: exactly the stage percent)
+ * @param judge           the quality judge on sampled answers, and its noise ({@link SimulatedJudge#OFF}: none)
  */
 public record SimulationSettings(
     VersionTruth stable,
@@ -29,14 +30,22 @@ public record SimulationSettings(
     Duration recentWindow,
     int maxExtensions,
     Guardrails guardrails,
-    int users) {
+    int users,
+    SimulatedJudge judge) {
 
   public static final int DEFAULT_USERS = 10_000;
 
+  /** The default truth model: 2% feedback and the default quality judge ({@link SimulatedJudge#DEFAULT}). */
   public static SimulationSettings of(Scenario scenario, double rpm, int users) {
-    VersionTruth stable = VersionTruth.defaultStable();
+    return of(scenario, rpm, users, VersionTruth.DEFAULT_FEEDBACK_RATE, SimulatedJudge.DEFAULT);
+  }
+
+  public static SimulationSettings of(Scenario scenario, double rpm, int users, double feedbackRate,
+      SimulatedJudge judge) {
+    VersionTruth stable = VersionTruth.defaultStable(feedbackRate);
     return new SimulationSettings(stable, scenario.canary(stable), new TrafficModel(rpm, 0.5), StagePlan.DEFAULT,
-        Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofHours(1), 2, Guardrails.defaults(), users);
+        Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofHours(1), 2, Guardrails.defaults(), users,
+        judge == null ? SimulatedJudge.OFF : judge);
   }
 
   public int minutesPerCheck() {

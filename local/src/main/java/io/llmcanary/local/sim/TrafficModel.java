@@ -39,10 +39,18 @@ public final class TrafficModel {
   /** Draws one minute of traffic into the two accumulators. */
   void minute(long minuteOfDay, double canaryShare, VersionTruth stable, VersionTruth canary, SplittableRandom rnd,
       WindowAccumulator.Minute stableOut, WindowAccumulator.Minute canaryOut) {
+    minute(minuteOfDay, canaryShare, stable, canary, SimulatedJudge.OFF, new long[] {0}, rnd, stableOut, canaryOut);
+  }
+
+  /** One minute of traffic, and what the quality judge makes of its sampled answers ({@code budget}: room left). */
+  void minute(long minuteOfDay, double canaryShare, VersionTruth stable, VersionTruth canary, SimulatedJudge judge,
+      long[] budget, SplittableRandom rnd, WindowAccumulator.Minute stableOut, WindowAccumulator.Minute canaryOut) {
     long n = poisson(rateAt(minuteOfDay), rnd);
     long nc = binomial(n, canaryShare, rnd);
     draw(n - nc, stable, rnd, stableOut);
     draw(nc, canary, rnd, canaryOut);
+    judge.minute(stableOut.requests - stableOut.errors, canaryOut.requests - canaryOut.errors, canaryShare, stable,
+        canary, rnd, stableOut, canaryOut, budget);
   }
 
   private static void draw(long n, VersionTruth t, SplittableRandom rnd, WindowAccumulator.Minute out) {
@@ -54,6 +62,7 @@ public final class TrafficModel {
     long ok = n - out.errors;
     out.qualityCount = binomial(ok, t.qualityObserved(), rnd);
     out.qualitySum = binomial(out.qualityCount, t.quality(), rnd);
+    out.checkFailures = binomial(ok, t.checkFailureRate(), rnd);
     double mean = t.meanCost();
     out.costSum = Math.max(0, n * mean + Math.sqrt(n) * mean * COST_CV * rnd.nextGaussian());
     double[] lat = out.latencies(n);

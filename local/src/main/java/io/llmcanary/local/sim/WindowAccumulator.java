@@ -1,5 +1,6 @@
 package io.llmcanary.local.sim;
 
+import io.llmcanary.core.metrics.ScoreStats;
 import io.llmcanary.core.metrics.VersionStats;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,12 @@ final class WindowAccumulator {
     long qualityCount;
     long qualitySum;
     double costSum;
+    long checkFailures;
+    long judgeCount;
+    long judgeSum;
+    long preferenceCount;
+    double preferenceSum;
+    double preferenceSquares;
     private double[] latencies = new double[256];
 
     double[] latencies(long n) {
@@ -30,6 +37,12 @@ final class WindowAccumulator {
       qualityCount = 0;
       qualitySum = 0;
       costSum = 0;
+      checkFailures = 0;
+      judgeCount = 0;
+      judgeSum = 0;
+      preferenceCount = 0;
+      preferenceSum = 0;
+      preferenceSquares = 0;
     }
   }
 
@@ -38,6 +51,9 @@ final class WindowAccumulator {
   private double costSum;
   private long qualityCount;
   private double qualitySum;
+  private long checkFailures;
+  private ScoreStats judge = ScoreStats.EMPTY;
+  private ScoreStats preference = ScoreStats.EMPTY;
   private final LatencyHistogram histogram = new LatencyHistogram();
   private final List<Double> minuteP95s = new ArrayList<>();
 
@@ -45,6 +61,9 @@ final class WindowAccumulator {
     if (m.requests == 0) {
       return;
     }
+    checkFailures += m.checkFailures;
+    judge = judge.plus(new ScoreStats(m.judgeCount, m.judgeSum, m.judgeSum)); // pass/fail grades: x² = x
+    preference = preference.plus(new ScoreStats(m.preferenceCount, m.preferenceSum, m.preferenceSquares));
     requests += m.requests;
     errors += m.errors;
     costSum += m.costSum;
@@ -66,12 +85,15 @@ final class WindowAccumulator {
     costSum += other.costSum;
     qualityCount += other.qualityCount;
     qualitySum += other.qualitySum;
+    checkFailures += other.checkFailures;
+    judge = judge.plus(other.judge);
+    preference = preference.plus(other.preference);
     histogram.addAll(other.histogram);
     minuteP95s.addAll(other.minuteP95s);
   }
 
   VersionStats stats() {
     return new VersionStats(requests, errors, costSum, qualityCount, qualitySum, histogram.quantile(0.95),
-        List.copyOf(minuteP95s));
+        List.copyOf(minuteP95s), checkFailures, judge, preference);
   }
 }

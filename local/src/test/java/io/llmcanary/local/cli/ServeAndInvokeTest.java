@@ -66,7 +66,15 @@ class ServeAndInvokeTest {
     } finally {
       server.stop();
     }
-    assertThat(lines.stream().filter(l -> l.startsWith("{\"_aws\""))).hasSize(41);
+    List<String> emf = lines.stream().filter(l -> l.startsWith("{\"_aws\"")).toList();
+    List<String> handedOff = emf.stream().filter(l -> l.contains("\"JudgeHandoffs\":1")).toList();
+    List<String> judged = emf.stream().filter(l -> l.contains("\"Preference\":")).toList();
+    // 40 chats and one rating; each answer the sampler handed to the (heuristic, in-process) judge adds its
+    // hand-off count and its Preference line.
+    assertThat(emf.stream().filter(l -> l.contains("\"Requests\":1") || l.contains("\"Quality\":"))).hasSize(41);
+    assertThat(handedOff).isNotEmpty();
+    assertThat(judged).hasSameSizeAs(handedOff).allSatisfy(l -> assertThat(l).contains("\"Version\":\"canary\""));
+    assertThat(emf).hasSize(41 + handedOff.size() + judged.size());
     assertThat(lines.stream().filter(l -> l.startsWith("{\"level\""))).hasSize(43);
     assertThat(String.join("\n", lines)).doesNotContain("user-1\"").doesNotContain("question 1");
   }

@@ -32,8 +32,9 @@ class TrafficModelTest {
     VersionStats st = day(truth, truth, 0.0, false);
     assertThat(st.requests()).isBetween(140_000L, 148_000L); // 100/min over 1440 min
     assertThat(st.errorRate()).isCloseTo(0.01, within(0.002));
-    assertThat((double) st.qualityCount() / (st.requests() - st.errors())).isCloseTo(0.30, within(0.01));
-    assertThat(st.meanQuality()).isCloseTo(0.85, within(0.01));
+    assertThat((double) st.qualityCount() / (st.requests() - st.errors())).isCloseTo(0.02, within(0.002));
+    assertThat(st.meanQuality()).isCloseTo(0.85, within(0.02));
+    assertThat(st.checkFailureRate()).isCloseTo(0.01, within(0.002));
     assertThat(st.meanCost()).isCloseTo(0.004, within(0.0002));
     assertThat(st.latencyP95Ms()).isCloseTo(2000, within(60.0));
     assertThat(st.latencyP95Series()).hasSize(1440);
@@ -55,6 +56,8 @@ class TrafficModelTest {
     assertThat(Scenario.COST_50.canary(s).meanCost()).isCloseTo(s.meanCost() * 1.5, within(1e-12));
     assertThat(Scenario.LATENCY_50.canary(s).latencyMedianMs()).isEqualTo(1800);
     assertThat(Scenario.AA.canary(s)).isEqualTo(s);
+    assertThat(Scenario.QUALITY_15.canary(s).quality()).isCloseTo(0.7225, within(1e-9));
+    assertThat(Scenario.QUALITY_15.canary(s).qualityObserved()).isEqualTo(s.qualityObserved());
     assertThat(Scenario.HEALTHY.canary(s).quality()).isGreaterThan(s.quality());
     assertThat(Scenario.HEALTHY.canary(s).meanCost()).isLessThan(s.meanCost());
   }

@@ -3,6 +3,7 @@ package io.llmcanary.aws.cloudwatch;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.core.metrics.ScoreStats;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
 import io.llmcanary.core.ports.MetricsQuery;
@@ -29,10 +30,12 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
  * Reads what the judge needs from CloudWatch with GetMetricData, in at most two calls per rollout: one over
  * everything since the stage began, one over the last hour (skipped while the stage is younger than an hour).
  *
- * <p>Each call asks, for each version (dimensions {Application, Rollout, Version}), fourteen queries in all:
+ * <p>Each call asks, for each version (dimensions {Application, Rollout, Version}), 26 queries in all:
  * <ul>
- *   <li>per period (default 5 minutes): {@code Requests} Sum, {@code Errors} Sum, {@code Cost} Sum,
- *       {@code Quality} SampleCount and Sum, and {@code Latency} p95. The counts and sums are added up here:
+ *   <li>per period (default 5 minutes): {@code Requests} Sum, {@code Errors} Sum, {@code CheckFailures} Sum,
+ *       {@code Cost} Sum, {@code Quality} SampleCount and Sum (user feedback), {@code JudgeScore} SampleCount and Sum
+ *       (the quality judge's grades), {@code Preference} SampleCount and Sum with {@code PreferenceSquares} Sum
+ *       (pairwise mode), and {@code Latency} p95. The counts and sums are added up here:
  *       sums of sums are exact, so the window totals are exact too (CloudWatch keeps no variances, and the judge
  *       needs none beyond what these give, DESIGN.md §6). The p95 series is what a rank test on latency needs;
  *       5-minute periods because a 1-minute p95 of a 5% canary is the p95 of a handful of requests;</li>
@@ -52,7 +55,7 @@ public final class CloudWatchMetricsQuery implements MetricsQuery {
   public static final Duration DEFAULT_SERIES_PERIOD = Duration.ofMinutes(5);
   public static final Duration RECENT = Duration.ofHours(1);
   static final int MAX_DATAPOINTS = 100_800;
-  static final int SERIES_PER_CALL = 12;
+  static final int SERIES_PER_CALL = 24;
 
   private final CloudWatchClient cloudWatch;
   private final String namespace;
@@ -105,6 +108,12 @@ public final class CloudWatchMetricsQuery implements MetricsQuery {
       queries.add(query(p + "cost", application, rolloutId, v, "Cost", "Sum", series));
       queries.add(query(p + "qn", application, rolloutId, v, "Quality", "SampleCount", series));
       queries.add(query(p + "qs", application, rolloutId, v, "Quality", "Sum", series));
+      queries.add(query(p + "chk", application, rolloutId, v, "CheckFailures", "Sum", series));
+      queries.add(query(p + "jn", application, rolloutId, v, "JudgeScore", "SampleCount", series));
+      queries.add(query(p + "js", application, rolloutId, v, "JudgeScore", "Sum", series));
+      queries.add(query(p + "pn", application, rolloutId, v, "Preference", "SampleCount", series));
+      queries.add(query(p + "ps", application, rolloutId, v, "Preference", "Sum", series));
+      queries.add(query(p + "pq", application, rolloutId, v, "PreferenceSquares", "Sum", series));
       queries.add(query(p + "p95s", application, rolloutId, v, "Latency", "p95", series));
       queries.add(query(p + "p95", application, rolloutId, v, "Latency", "p95", whole));
     }
@@ -122,7 +131,8 @@ public final class CloudWatchMetricsQuery implements MetricsQuery {
 
   private static VersionStats stats(Map<String, MetricDataResult> byId, Variant v, boolean truncated) {
     String p = prefix(v);
-    List<String> ids = List.of(p + "req", p + "err", p + "cost", p + "qn", p + "qs", p + "p95s", p + "p95");
+    List<String> ids = List.of(p + "req", p + "err", p + "cost", p + "qn", p + "qs", p + "p95s", p + "p95",
+        p + "chk", p + "jn", p + "js", p + "pn", p + "ps", p + "pq");
     if (truncated) {
       return VersionStats.EMPTY;
     }
@@ -140,8 +150,14 @@ public final class CloudWatchMetricsQuery implements MetricsQuery {
     }
     List<Double> p95Series = values(byId.get(p + "p95s"));
     List<Double> whole = values(byId.get(p + "p95"));
+    long checkFailures = Math.round(sum(byId.get(p + "chk")));
+    if (checkFailures > requests) {
+      return VersionStats.EMPTY;
+    }
     return new VersionStats(requests, errors, sum(byId.get(p + "cost")), Math.round(sum(byId.get(p + "qn"))),
-        sum(byId.get(p + "qs")), whole.isEmpty() ? Double.NaN : whole.get(0), p95Series);
+        sum(byId.get(p + "qs")), whole.isEmpty() ? Double.NaN : whole.get(0), p95Series, checkFailures,
+        new ScoreStats(Math.round(sum(byId.get(p + "jn"))), sum(byId.get(p + "js")), Double.NaN),
+        new ScoreStats(Math.round(sum(byId.get(p + "pn"))), sum(byId.get(p + "ps")), sum(byId.get(p + "pq"))));
   }
 
   private MetricDataQuery query(String id, String application, String rolloutId, Variant v, String metric,

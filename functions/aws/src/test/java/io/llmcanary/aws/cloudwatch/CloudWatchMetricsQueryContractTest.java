@@ -86,6 +86,14 @@ class CloudWatchMetricsQueryContractTest {
     r.add(result(p + "qs", two, stable ? List.of(153.0, 102.0) : List.of(7.2, 4.8), status));
     r.add(result(p + "p95s", two, stable ? List.of(1900.0, 2050.0) : List.of(2300.0, 2500.0), status));
     r.add(result(p + "p95", List.of(t1), stable ? List.of(1980.0) : List.of(2450.0), status));
+    r.add(result(p + "chk", two, stable ? List.of(7.0, 3.0) : List.of(1.0, 1.0), status));
+    r.add(result(p + "jn", two, stable ? List.of(20.0, 20.0) : List.of(20.0, 20.0), status));
+    r.add(result(p + "js", two, stable ? List.of(15.0, 13.0) : List.of(12.0, 10.0), status));
+    if (!stable) {
+      r.add(result(p + "pn", two, List.of(10.0, 10.0), status));
+      r.add(result(p + "ps", two, List.of(4.5, 5.0), status));
+      r.add(result(p + "pq", two, List.of(3.0, 3.5), status));
+    }
     return r;
   }
 
@@ -113,8 +121,13 @@ class CloudWatchMetricsQueryContractTest {
     assertThat(s.qualitySum()).isCloseTo(255.0, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(s.latencyP95Ms()).isEqualTo(1980.0);
     assertThat(s.latencyP95Series()).containsExactly(1900.0, 2050.0);
+    assertThat(s.checkFailures()).isEqualTo(10);
+    assertThat(s.judge()).isEqualTo(new io.llmcanary.core.metrics.ScoreStats(40, 28.0, Double.NaN));
+    assertThat(s.preference().count()).isZero();
     VersionStats c = in.stage().canary();
     assertThat(c.requests()).isEqualTo(50);
+    assertThat(c.checkFailures()).isEqualTo(2);
+    assertThat(c.preference()).isEqualTo(new io.llmcanary.core.metrics.ScoreStats(20, 9.5, 6.5));
     assertThat(c.latencyP95Ms()).isEqualTo(2450.0);
     assertThat(in.stage().from()).isEqualTo(Instant.parse("2026-11-26T09:00:00Z"));
     assertThat(in.stage().to()).isEqualTo(Instant.parse("2026-11-26T11:00:00Z"));
@@ -128,7 +141,10 @@ class CloudWatchMetricsQueryContractTest {
     assertThat(first.get("EndTime").asDouble()).isEqualTo(Instant.parse("2026-11-26T11:00:00Z").getEpochSecond());
     assertThat(first.get("ScanBy").asText()).isEqualTo("TimestampAscending");
     JsonNode queries = first.get("MetricDataQueries");
-    assertThat(queries).hasSize(14);
+    assertThat(queries).hasSize(26);
+    assertThat(find(queries, "c_chk").at("/MetricStat/Metric/MetricName").asText()).isEqualTo("CheckFailures");
+    assertThat(find(queries, "c_jn").at("/MetricStat/Stat").asText()).isEqualTo("SampleCount");
+    assertThat(find(queries, "c_pq").at("/MetricStat/Metric/MetricName").asText()).isEqualTo("PreferenceSquares");
     JsonNode p95 = find(queries, "c_p95");
     assertThat(p95.at("/MetricStat/Stat").asText()).isEqualTo("p95");
     assertThat(p95.at("/MetricStat/Period").asInt()).isEqualTo(7200);
@@ -182,7 +198,7 @@ class CloudWatchMetricsQueryContractTest {
         now.minus(java.time.Duration.ofDays(14)), now);
     JsonNode q = Cbor.read(wm.findAll(postRequestedFor(urlEqualTo(PATH))).get(0).getBody()).get("MetricDataQueries");
     int period = find(q, "s_req").at("/MetricStat/Period").asInt();
-    long points = 12L * (14 * 86400 / period) + 2;
+    long points = (long) CloudWatchMetricsQuery.SERIES_PER_CALL * (14 * 86400 / period) + 2;
     assertThat(points).isLessThanOrEqualTo(100_800);
     assertThat(period % 60).isZero();
   }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param guardrails       the judge's thresholds and statistics settings
  * @param stages           canary percent of each stage, ascending, ending at 100
  * @param fallbackToStable on a canary model error, retry that request on stable (counted separately)
+ * @param qualityJudge     the quality judge on sampled answers ({@link QualityJudgeConfig#OFF} when omitted)
  */
 public record RolloutConfig(
     int schemaVersion,
@@ -30,7 +31,8 @@ public record RolloutConfig(
     Map<String, ModelPrice> pricing,
     Guardrails guardrails,
     List<Double> stages,
-    boolean fallbackToStable) {
+    boolean fallbackToStable,
+    QualityJudgeConfig qualityJudge) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final String DEFAULT_APPLICATION = "default";
@@ -41,6 +43,15 @@ public record RolloutConfig(
     pricing = pricing == null ? Map.of() : Map.copyOf(pricing);
     guardrails = guardrails == null ? Guardrails.defaults() : guardrails;
     stages = stages == null || stages.isEmpty() ? StagePlanDefaults.PERCENTS : List.copyOf(stages);
+    qualityJudge = qualityJudge == null ? QualityJudgeConfig.OFF : qualityJudge;
+  }
+
+  /** Without a quality judge. */
+  public RolloutConfig(int schemaVersion, String application, String rolloutId, double canaryPercent, String salt,
+      Map<String, VersionSpec> versions, Map<String, ModelPrice> pricing, Guardrails guardrails, List<Double> stages,
+      boolean fallbackToStable) {
+    this(schemaVersion, application, rolloutId, canaryPercent, salt, versions, pricing, guardrails, stages,
+        fallbackToStable, QualityJudgeConfig.OFF);
   }
 
   /** The salt assignment uses: the configured one, else the rollout id. */
@@ -64,13 +75,19 @@ public record RolloutConfig(
   /** A copy with another canary percent (the health check's rollback, a promotion stage). */
   public RolloutConfig withCanaryPercent(double percent) {
     return new RolloutConfig(schemaVersion, application, rolloutId, percent, salt, versions, pricing,
-        guardrails, stages, fallbackToStable);
+        guardrails, stages, fallbackToStable, qualityJudge);
   }
 
   /** A copy with other versions (finalize: canary becomes stable). */
   public RolloutConfig withVersions(Map<String, VersionSpec> newVersions) {
     return new RolloutConfig(schemaVersion, application, rolloutId, canaryPercent, salt, newVersions,
-        pricing, guardrails, stages, fallbackToStable);
+        pricing, guardrails, stages, fallbackToStable, qualityJudge);
+  }
+
+  /** A copy with other quality-judge settings. */
+  public RolloutConfig withQualityJudge(QualityJudgeConfig judge) {
+    return new RolloutConfig(schemaVersion, application, rolloutId, canaryPercent, salt, versions, pricing,
+        guardrails, stages, fallbackToStable, judge);
   }
 
   /** Package-private holder so the record's compact constructor can use the default plan. */

@@ -67,6 +67,7 @@ public final class RolloutConfigValidator {
       errors.add(new ConfigError("stages", "ends-at-100", "the last stage must be 100, got " + prev));
     }
     checkGuardrails(errors, c.guardrails());
+    checkQualityJudge(errors, c.qualityJudge());
     return List.copyOf(errors);
   }
 
@@ -127,6 +128,27 @@ public final class RolloutConfigValidator {
     }
     if (g.hardCeilingMinRequests() < 1) {
       errors.add(new ConfigError("guardrails.hardCeilingMinRequests", "range", "hardCeilingMinRequests must be at least 1"));
+    }
+    ratio(errors, "guardrails.rollbackCheckFailureRatio", g.rollbackCheckFailureRatio(), 1, 100);
+    ratio(errors, "guardrails.gateCheckFailureRatio", g.gateCheckFailureRatio(), 1, 100);
+    ratio(errors, "guardrails.minCheckFailureIncrease", g.minCheckFailureIncrease(), 0, 1);
+    ratio(errors, "guardrails.rollbackJudgeScoreRatio", g.rollbackJudgeScoreRatio(), 0, 1);
+    ratio(errors, "guardrails.gateJudgeScoreRatio", g.gateJudgeScoreRatio(), 0, 1);
+    if (g.minJudgeSamples() < 1) {
+      errors.add(new ConfigError("guardrails.minJudgeSamples", "range", "minJudgeSamples must be at least 1"));
+    }
+    ratio(errors, "guardrails.rollbackPreference", g.rollbackPreference(), 0, 0.5);
+    ratio(errors, "guardrails.gatePreference", g.gatePreference(), 0, 0.5);
+  }
+
+  private static void checkQualityJudge(List<ConfigError> errors, QualityJudgeConfig q) {
+    if (!List.of("off", "absolute", "pairwise").contains(q.mode())) {
+      errors.add(new ConfigError("qualityJudge.mode", "enum", "mode must be off, absolute or pairwise, got '"
+          + q.mode() + "'"));
+    }
+    ratio(errors, "qualityJudge.sampleRate", q.sampleRate(), 0, 1);
+    if (q.maxPerHour() < 0) {
+      errors.add(new ConfigError("qualityJudge.maxPerHour", "range", "maxPerHour must be at least 0"));
     }
   }
 

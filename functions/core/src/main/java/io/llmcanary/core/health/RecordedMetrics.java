@@ -3,6 +3,7 @@ package io.llmcanary.core.health;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.metrics.RequestMetrics;
+import io.llmcanary.core.metrics.ScoreStats;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
 import io.llmcanary.core.ports.MetricsQuery;
@@ -59,6 +60,9 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
     double cost = 0;
     long qn = 0;
     double qs = 0;
+    long checkFailures = 0;
+    ScoreStats judge = ScoreStats.EMPTY;
+    ScoreStats preference = ScoreStats.EMPTY;
     List<Double> latencies = new ArrayList<>();
     Map<Long, List<Double>> periods = new TreeMap<>();
     long period = SERIES_PERIOD.toMillis();
@@ -71,10 +75,19 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
         qn++;
         qs += m.quality();
       }
-      if (m.isFeedbackOnly()) {
+      if (m.judgeScore() != null) {
+        judge = judge.plus(m.judgeScore());
+      }
+      if (m.preference() != null) {
+        preference = preference.plus(m.preference());
+      }
+      if (m.isObservationOnly()) {
         continue;
       }
       requests++;
+      if (m.checkFailure()) {
+        checkFailures++;
+      }
       if (m.error()) {
         errors++;
       }
@@ -92,7 +105,7 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
       series.add(p95(p));
     }
     return new VersionStats(requests, errors, cost, qn, qs, latencies.isEmpty() ? Double.NaN : p95(latencies),
-        series);
+        series, checkFailures, judge, preference);
   }
 
   /** Nearest-rank p95. */

@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.metrics.ScoreStats;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.stats.EventShareSprt;
 import io.llmcanary.core.stats.MannWhitney;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * the others: canary vs a multiple of stable, higher is worse).
  */
 sealed interface MetricEvidence
-    permits MetricEvidence.Quality, MetricEvidence.Latency, MetricEvidence.Cost, MetricEvidence.ErrorRate {
+    permits MetricEvidence.Quality, MetricEvidence.Latency, MetricEvidence.Cost, MetricEvidence.ErrorRate,
+    MetricEvidence.Preference {
 
   String metric();
 
@@ -120,13 +122,31 @@ sealed interface MetricEvidence
   // ------------------------------------------------------------------------------------------------------------
 
   /**
-   * Mean quality, each observation in [0, 1]. Variance under the null from Bhatia–Davis: a [0, 1] variable with
-   * mean μ has variance at most μ(1 − μ), which needs only sums and counts (exact for thumbs up/down ratings, the
-   * worst case).
+   * A mean score per version, each observation in [0, 1]: user feedback ({@code avg_quality}) or the quality judge's
+   * absolute grades ({@code judge_score}), never both in one mean. Variance under the null from Bhatia–Davis: a
+   * [0, 1] variable with mean μ has variance at most μ(1 − μ), which needs only sums and counts (exact for thumbs
+   * up/down ratings and pass/fail grades, the worst case).
+   *
+   * @param s stable's requests with its scores as {@code qualityCount}/{@code qualitySum} (see {@link #judged})
    */
-  record Quality(VersionStats s, VersionStats c, long minSamples) implements MetricEvidence {
+  record Quality(String metric, String noun, VersionStats s, VersionStats c, long minSamples)
+      implements MetricEvidence {
 
-    @Override public String metric() { return "avg_quality"; }
+    /** User feedback. */
+    Quality(VersionStats s, VersionStats c, long minSamples) {
+      this("avg_quality", "ratings", s, c, minSamples);
+    }
+
+    /** The quality judge's absolute grades, read as a mean score per version. */
+    static Quality judged(VersionStats s, VersionStats c, long minSamples) {
+      return new Quality("judge_score", "judged answers", asScores(s, s.judge()), asScores(c, c.judge()), minSamples);
+    }
+
+    private static VersionStats asScores(VersionStats v, ScoreStats scores) {
+      return new VersionStats(v.requests(), v.errors(), v.costSum(), scores.count(), scores.sum(), v.latencyP95Ms(),
+          List.of());
+    }
+
     @Override public double stable() { return s.meanQuality(); }
     @Override public double canary() { return c.meanQuality(); }
     @Override public long stableSamples() { return s.qualityCount(); }
@@ -140,14 +160,14 @@ sealed interface MetricEvidence
       }
       for (VersionStats v : List.of(s, c)) {
         if (!(v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount())) {
-          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " quality sum (" + shown(v.qualitySum())
-              + " over " + v.qualityCount() + " ratings)");
+          return Optional.of("invalid " + (v == s ? "stable" : "canary") + " " + metric + " sum ("
+              + shown(v.qualitySum()) + " over " + v.qualityCount() + " " + noun + ")");
         }
       }
       if (c.qualityCount() < minSamples || s.qualityCount() < minSamples) {
         boolean canaryShort = c.qualityCount() < minSamples;
-        return Optional.of(String.format(Locale.ROOT, "%d %s ratings (minimum %d)",
-            canaryShort ? c.qualityCount() : s.qualityCount(), canaryShort ? "canary" : "stable", minSamples));
+        return Optional.of(String.format(Locale.ROOT, "%d %s %s (minimum %d)",
+            canaryShort ? c.qualityCount() : s.qualityCount(), canaryShort ? "canary" : "stable", noun, minSamples));
       }
       return Optional.empty();
     }
@@ -203,7 +223,24 @@ sealed interface MetricEvidence
    * estimate and no division by stable's rate. The absolute floor {@code minErrorRateIncrease} makes the
    * threshold max(ratio × stable, stable + floor), so a stable with zero errors still has a finite threshold.
    */
-  record ErrorRate(VersionStats s, VersionStats c, long minRequests, double floor) implements MetricEvidence {
+  record ErrorRate(String metric, String events, VersionStats s, VersionStats c, long minRequests, double floor)
+      implements MetricEvidence {
+
+    ErrorRate(VersionStats s, VersionStats c, long minRequests, double floor) {
+      this("error_rate", "errors", s, c, minRequests, floor);
+    }
+
+    /**
+     * Answers that failed an automatic check ({@code CheckFailures}), per request: the same exact-count test as
+     * errors, on its own counts and thresholds.
+     */
+    static ErrorRate checkFailures(VersionStats s, VersionStats c, long minRequests, double floor) {
+      return new ErrorRate("check_failures", "check failures", asEvents(s), asEvents(c), minRequests, floor);
+    }
+
+    private static VersionStats asEvents(VersionStats v) {
+      return new VersionStats(v.requests(), v.checkFailures(), v.costSum(), 0, 0, v.latencyP95Ms(), List.of());
+    }
 
     private static final double[] ABOVE = {1.25, 1.5, 2, 3, 5, 10, 25};
     private static final double[] ROLLBACK_ALTERNATIVES = {1, 1.5, 2.25, 3.375, 5.0625, 7.59375};
@@ -214,7 +251,6 @@ sealed interface MetricEvidence
     /** Share of a within-test's alpha for the ratio SPRT; the rest for the absolute-floor test. */
     private static final double RATIO_SHARE = 0.75;
 
-    @Override public String metric() { return "error_rate"; }
     @Override public double stable() { return s.errorRate(); }
     @Override public double canary() { return c.errorRate(); }
     @Override public long stableSamples() { return s.requests(); }
@@ -279,8 +315,9 @@ sealed interface MetricEvidence
     }
 
     private String sprtDetail(String what, double log, double alpha) {
-      return String.format(Locale.ROOT, "%s: error-share SPRT on %d of %d errors, evidence %.3g vs %.3g needed (%s)",
-          what, c.errors(), c.errors() + s.errors(), Math.exp(Math.min(log, 700)), 1 / alpha, confidence(alpha));
+      return String.format(Locale.ROOT, "%s: event-share SPRT on %d of %d %s, evidence %.3g vs %.3g needed (%s)",
+          what, c.errors(), c.errors() + s.errors(), events, Math.exp(Math.min(log, 700)), 1 / alpha,
+          confidence(alpha));
     }
 
     private static double[] scaled(double ratio, double[] multipliers) {
@@ -505,6 +542,82 @@ sealed interface MetricEvidence
             "Mann-Whitney on %d vs %d period p95s: P(canary > %.2fx stable) = %.3f, mixture z=%s, anytime critical ±%s at %s",
             mw.m(), mw.n(), ratio, mw.theta(), num(test.z()), num(test.criticalZ()), confidence(test.alpha()));
       }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Pairwise mode's {@code Preference}: for a sampled canary request the judge compared canary's answer with a shadow
+   * stable answer for the same conversation, in both orders; 1 when canary won both, 0 when stable did, ½ for a tie or
+   * an order-dependent verdict. One sample, on canary's stats: ½ means as good as stable. The threshold is an absolute
+   * preference level below ½; the {@code ratio} the judge passes is that level over ½ (0.94 for 0.47), so the
+   * "third of the way" margin works as for the other rows (credible below 0.49 for a 0.47 threshold).
+   *
+   * <p>Variance: the comparison removes the prompt's own difficulty, and most pairs tie, so the variance is far
+   * below the Bhatia–Davis bound of ¼; it comes from the published squares ({@code PreferenceSquares}) as the second
+   * moment about the null's mean, Σ(x − p₀)²/n = Σx²/n − 2p₀x̄ + p₀², which is never below the sample variance.
+   * That is a plug-in (asymptotically valid, like the CLT behind the other rows), floored at 0.01 so a run of ties
+   * cannot make the test overconfident.
+   */
+  record Preference(ScoreStats p, VersionStats s, VersionStats c, long minSamples) implements MetricEvidence {
+
+    static final double EVEN = 0.5;
+    static final double MIN_VARIANCE = 0.01;
+
+    @Override public String metric() { return "preference"; }
+    /** The reference: an even split, what an identical canary gets. */
+    @Override public double stable() { return EVEN; }
+    @Override public double canary() { return p.mean(); }
+    @Override public long stableSamples() { return p.count(); }
+    @Override public long canarySamples() { return p.count(); }
+
+    @Override
+    public Optional<String> shortfall() {
+      Optional<String> bad = requestShortfall(s, c, 1);
+      if (bad.isPresent()) {
+        return bad;
+      }
+      if (p.invalid() || !Double.isFinite(p.squares())) {
+        return Optional.of("invalid preference sums (" + shown(p.sum()) + ", squares " + shown(p.squares()) + " over "
+            + p.count() + " comparisons)");
+      }
+      if (p.count() < minSamples) {
+        return Optional.of(String.format(Locale.ROOT, "%d pairwise comparisons (minimum %d)", p.count(), minSamples));
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean pastThreshold(double ratio) {
+      return canary() < ratio * EVEN;
+    }
+
+    @Override
+    public Check crediblyWorse(double rollbackRatio, double alpha) {
+      double r = credibleRatio(rollbackRatio);
+      MixtureTest t = test(r * EVEN, Math.abs(rollbackRatio - r) * EVEN, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + pct(r * EVEN)));
+    }
+
+    @Override
+    public Check crediblyPast(double ratio, double alpha) {
+      MixtureTest t = test(ratio * EVEN, Math.abs(1 - ratio) * EVEN, alpha);
+      return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + pct(ratio * EVEN)));
+    }
+
+    @Override
+    public Check crediblyWithin(double ratio, double alpha) {
+      MixtureTest t = test(ratio * EVEN, Math.abs(1 - ratio) * EVEN, alpha);
+      return new Check(t.crediblyNegative(), describe(t, "canary preferred at least " + pct(ratio * EVEN)));
+    }
+
+    /** H₀ boundary: mean preference = p0; positive estimate = canary worse. */
+    private MixtureTest test(double p0, double effect, double alpha) {
+      double n = p.count();
+      double aboutNull = p.squares() / n - 2 * p0 * p.mean() + p0 * p0;
+      double v0 = Math.max(aboutNull, MIN_VARIANCE) / n;
+      return MixtureTest.of(p0 - canary(), v0, Math.max(effect, 1e-3), alpha);
     }
   }
 }

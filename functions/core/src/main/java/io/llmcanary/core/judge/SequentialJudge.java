@@ -16,27 +16,36 @@ import java.util.Optional;
  * The product's judge (DESIGN.md §6): a pure function from per-stage cumulative and last-hour stats to a verdict
  * with one row per metric. No clock, no randomness: time enters only through the windows' instants.
  *
+ * <h2>Rows</h2>
+ * User feedback ({@code avg_quality}), the quality judge ({@code judge_score}, or {@code preference} in pairwise
+ * mode), automatic check failures ({@code check_failures}), p95 latency, cost and error rate: each signal its own
+ * row, none averaged into another.
+ *
  * <h2>Rollback check (every 15 minutes)</h2>
  * A metric regresses when its point estimate is past the rollback threshold (practically large) <em>and</em>
  * there is anytime-valid evidence that canary is worse than stable by at least a third of the way to that
  * threshold (statistically credible; {@link MetricEvidence#credibleRatio}), on the stage window or on the last
- * hour. Quality and cost: one-sided normal-mixture SPRT on canary − r × stable (Robbins; Howard et al. 2021),
- * variance under H₀ from Bhatia–Davis (quality) or a bounded coefficient of variation (cost). Error rate: a
- * mixture SPRT on which version the errors fell in (exact counts, no variance, no division by stable's rate).
- * p95 latency: Mann–Whitney of canary's per-period p95s against threshold × stable's, on the same mixture
- * boundary. A hard ceiling on canary's error rate rolls back at once (unless stable is failing just as much: a
- * shared outage). A metric is HEALTHY only when it is credibly within its rollback threshold on the stage window
- * and the last hour has data.
+ * hour. Quality, judge score and cost: one-sided normal-mixture SPRT on canary − r × stable (Robbins; Howard et al.
+ * 2021), variance under H₀ from Bhatia–Davis (quality, judge score) or a bounded coefficient of variation (cost).
+ * Preference: the same boundary on canary's mean preference against a level below ½, variance from the published
+ * squares. Error rate and check failures: a mixture SPRT on which version the events fell in (exact counts, no
+ * variance, no division by stable's rate). p95 latency: Mann–Whitney of canary's per-period p95s against threshold ×
+ * stable's, on the same mixture boundary. A hard ceiling on canary's error rate rolls back at once (unless stable is
+ * failing just as much: a shared outage). A metric is HEALTHY only when it is credibly within its rollback threshold
+ * on the stage window and the last hour has data.
  *
  * <h2>Promotion gate (end of stage)</h2>
- * HEALTHY when every metric is credibly within its gate threshold (non-inferiority, same machinery), REGRESSION
- * when one is credibly past it, else INCONCLUSIVE.
+ * HEALTHY when every group is credibly within its gate threshold (non-inferiority, same machinery), REGRESSION
+ * when one row is credibly past it, else INCONCLUSIVE. The two quality rows form one group that either can settle:
+ * sparse feedback still gathering ratings does not stall a gate the judge has settled, and either can roll back on
+ * its own evidence (docs/judge-design.md says what this does to the error guarantee).
  *
  * <h2>Error budget</h2>
- * {@code alpha} per check type is split equally over the 4 metrics (Bonferroni). For the rollback check each
- * metric's share goes 3/4 to the stage window (a confidence sequence: valid over every look of the stage) and
- * 1/4 to the last-hour windows, which are different samples at each look and so get an alpha-spending sequence
- * over look indices ({@link AlphaSpending}). Budgets are per stage: a new stage starts a new sequence.
+ * {@code alpha} per check type is split equally over the {@value #GROUPS} groups (Bonferroni), the quality group's
+ * share halved between feedback and the judge. For the rollback check each row's share goes 3/4 to the stage window
+ * (a confidence sequence: valid over every look of the stage) and 1/4 to the last-hour windows, which are different
+ * samples at each look and so get an alpha-spending sequence over look indices ({@link AlphaSpending}). Budgets are
+ * per stage: a new stage starts a new sequence.
  */
 public final class SequentialJudge implements CanaryPolicy {
 
@@ -50,6 +59,10 @@ public final class SequentialJudge implements CanaryPolicy {
   static final long UNKNOWN_LOOK = 96;
   /** Offset of the last-hour spending sequence: the first hour's looks mostly repeat the stage window. */
   static final long SPENDING_OFFSET = 4;
+  /** Groups the alpha is split over: quality (feedback and judge), check failures, latency, cost, errors. */
+  static final int GROUPS = 5;
+  /** Quality sources sharing the quality group's alpha: user feedback and the quality judge. */
+  static final int QUALITY_SOURCES = 2;
   /** A rank test on fewer periods than this is not worth a decision. */
   static final int MIN_LATENCY_PERIODS = 10;
 
@@ -80,14 +93,12 @@ public final class SequentialJudge implements CanaryPolicy {
     Objects.requireNonNull(g, "guardrails");
     WindowStats stage = stageOf(input);
     WindowStats recent = recentOf(input);
-    double perMetric = g.alpha() / Metric.values().length;
-    double stageAlpha = perMetric * STAGE_ALPHA_SHARE;
-    double recentAlpha = perMetric * (1 - STAGE_ALPHA_SHARE)
-        * AlphaSpending.weight(lookIndex(stage, recent), SPENDING_OFFSET);
+    double spend = (1 - STAGE_ALPHA_SHARE) * AlphaSpending.weight(lookIndex(stage, recent), SPENDING_OFFSET);
     Optional<String> recentMissing = missing(recent);
     List<Judged> judged = new ArrayList<>();
-    for (Metric m : Metric.values()) {
-      judged.add(rollbackRow(m, stage, recent, g, stageAlpha, recentAlpha, recentMissing));
+    for (Metric m : rowsOf(stage)) {
+      double alpha = alphaOf(m, g);
+      judged.add(rollbackRow(m, stage, recent, g, alpha * STAGE_ALPHA_SHARE, alpha * spend, recentMissing));
     }
     return verdict(Verdict.Kind.ROLLBACK_CHECK, judged, stage);
   }
@@ -97,13 +108,31 @@ public final class SequentialJudge implements CanaryPolicy {
     Objects.requireNonNull(g, "guardrails");
     WindowStats stage = stageOf(input);
     WindowStats recent = recentOf(input);
-    double perMetric = g.alpha() / Metric.values().length;
     Optional<String> recentMissing = missing(recent);
     List<Judged> judged = new ArrayList<>();
-    for (Metric m : Metric.values()) {
-      judged.add(gateRow(m, stage, recent, g, perMetric, recentMissing));
+    for (Metric m : rowsOf(stage)) {
+      judged.add(gateRow(m, stage, recent, g, alphaOf(m, g), recentMissing));
     }
     return verdict(Verdict.Kind.PROMOTION_GATE, judged, stage);
+  }
+
+  /**
+   * The rows of a check: user feedback, the quality judge (pairwise {@code preference} when canary has pairwise
+   * comparisons in the stage, else absolute {@code judge_score}), check failures, latency, cost, errors. One judge row
+   * only: a rollout runs the judge in one mode.
+   */
+  static List<Metric> rowsOf(WindowStats stage) {
+    Metric judge = stage.canary().preference().count() > 0 ? Metric.PREFERENCE : Metric.JUDGE_SCORE;
+    return List.of(Metric.QUALITY, judge, Metric.CHECK_FAILURES, Metric.LATENCY, Metric.COST, Metric.ERROR_RATE);
+  }
+
+  /**
+   * Each row's share of alpha: equal over the {@value #GROUPS} groups (Bonferroni), and the quality group's share
+   * halved between its two sources (user feedback, the judge), so the budget does not grow with the added row.
+   */
+  static double alphaOf(Metric m, Guardrails g) {
+    double perGroup = g.alpha() / GROUPS;
+    return m.isQuality() ? perGroup / QUALITY_SOURCES : perGroup;
   }
 
   // ---------------------------------------------------------------------------------------------- rows
@@ -237,13 +266,23 @@ public final class SequentialJudge implements CanaryPolicy {
   }
 
   private static String samples(MetricEvidence e, Metric m) {
-    return e.canarySamples() + " vs " + e.stableSamples() + (m == Metric.QUALITY ? " ratings" : " requests");
+    return switch (m) {
+      case PREFERENCE -> e.canarySamples() + " comparisons";
+      case QUALITY -> e.canarySamples() + " vs " + e.stableSamples() + " ratings";
+      case JUDGE_SCORE -> e.canarySamples() + " vs " + e.stableSamples() + " judged answers";
+      default -> e.canarySamples() + " vs " + e.stableSamples() + " requests";
+    };
   }
 
   // ---------------------------------------------------------------------------------------------- verdict
 
   private record Judged(MetricRow row, String headline) {}
 
+  /**
+   * REGRESSION if any row regressed (each quality source can roll back on its own evidence); HEALTHY when every
+   * group is: the quality group when <em>either</em> source is credibly within (a sparse source still gathering
+   * ratings does not stall a gate another source has settled), every other group by its one row; else INCONCLUSIVE.
+   */
   private static Verdict verdict(Verdict.Kind kind, List<Judged> judged, WindowStats stage) {
     List<MetricRow> rows = judged.stream().map(Judged::row).toList();
     boolean gate = kind == Verdict.Kind.PROMOTION_GATE;
@@ -255,16 +294,25 @@ public final class SequentialJudge implements CanaryPolicy {
       return new Verdict(Outcome.REGRESSION, kind, rows,
           (gate ? "do not promote: " : "roll back: ") + regression.get().headline());
     }
-    if (judged.stream().allMatch(j -> j.row().result() == Outcome.HEALTHY)) {
+    List<Judged> quality = judged.stream().filter(j -> Metric.of(j.row().metric()).isQuality()).toList();
+    List<Judged> others = judged.stream().filter(j -> !Metric.of(j.row().metric()).isQuality()).toList();
+    Optional<Judged> qualityHealthy = quality.stream().filter(j -> j.row().result() == Outcome.HEALTHY).findFirst();
+    boolean othersHealthy = others.stream().allMatch(j -> j.row().result() == Outcome.HEALTHY);
+    if (qualityHealthy.isPresent() && othersHealthy) {
       return new Verdict(Outcome.HEALTHY, kind, rows, String.format(Locale.ROOT,
-          "%s: all 4 metrics credibly within the %s thresholds on %d canary vs %d stable requests since stage start",
-          gate ? "promotable" : "healthy", gate ? "gate" : "rollback", stage.canary().requests(),
-          stage.stable().requests()));
+          "%s: every metric credibly within the %s thresholds (quality on %s) on %d canary vs %d stable requests"
+              + " since stage start",
+          gate ? "promotable" : "healthy", gate ? "gate" : "rollback", qualityHealthy.get().row().metric(),
+          stage.canary().requests(), stage.stable().requests()));
     }
-    List<String> open = judged.stream().filter(j -> j.row().result() == Outcome.INCONCLUSIVE)
-        .map(Judged::headline).distinct().toList();
+    List<Judged> open = new ArrayList<>();
+    if (qualityHealthy.isEmpty()) {
+      open.addAll(quality);
+    }
+    others.stream().filter(j -> j.row().result() == Outcome.INCONCLUSIVE).forEach(open::add);
+    List<String> headlines = open.stream().map(Judged::headline).distinct().toList();
     return new Verdict(Outcome.INCONCLUSIVE, kind, rows,
-        (gate ? "not yet promotable: " : "no regression shown, not yet conclusive: ") + String.join("; ", open));
+        (gate ? "not yet promotable: " : "no regression shown, not yet conclusive: ") + String.join("; ", headlines));
   }
 
   // ---------------------------------------------------------------------------------------------- inputs
@@ -314,15 +362,19 @@ public final class SequentialJudge implements CanaryPolicy {
     VersionStats c = w.canary();
     return switch (m) {
       case QUALITY -> new MetricEvidence.Quality(s, c, g.minQualitySamples());
+      case JUDGE_SCORE -> MetricEvidence.Quality.judged(s, c, g.minJudgeSamples());
+      case PREFERENCE -> new MetricEvidence.Preference(c.preference(), s, c, g.minJudgeSamples());
+      case CHECK_FAILURES -> MetricEvidence.ErrorRate.checkFailures(s, c, g.minRequests(), g.minCheckFailureIncrease());
       case LATENCY -> new MetricEvidence.Latency(s, c, g.minRequests(), MIN_LATENCY_PERIODS);
       case COST -> new MetricEvidence.Cost(s, c, g.minRequests(), costCvBound);
       case ERROR_RATE -> new MetricEvidence.ErrorRate(s, c, g.minRequests(), g.minErrorRateIncrease());
     };
   }
 
-  /** The four metrics, in table order, with their thresholds as a person reads them. */
+  /** The metrics, in table order, with their thresholds as a person reads them. */
   enum Metric {
-    QUALITY("avg_quality"), LATENCY("p95_latency"), COST("avg_cost"), ERROR_RATE("error_rate");
+    QUALITY("avg_quality"), JUDGE_SCORE("judge_score"), PREFERENCE("preference"),
+    CHECK_FAILURES("check_failures"), LATENCY("p95_latency"), COST("avg_cost"), ERROR_RATE("error_rate");
 
     final String label;
 
@@ -339,9 +391,17 @@ public final class SequentialJudge implements CanaryPolicy {
       throw new IllegalArgumentException(label);
     }
 
+    /** The quality group: user feedback and the judge's rows, which share one alpha and one gate requirement. */
+    boolean isQuality() {
+      return this == QUALITY || this == JUDGE_SCORE || this == PREFERENCE;
+    }
+
     double rollbackRatio(Guardrails g) {
       return switch (this) {
         case QUALITY -> g.rollbackQualityRatio();
+        case JUDGE_SCORE -> g.rollbackJudgeScoreRatio();
+        case PREFERENCE -> g.rollbackPreference() / MetricEvidence.Preference.EVEN;
+        case CHECK_FAILURES -> g.rollbackCheckFailureRatio();
         case LATENCY -> g.rollbackLatencyP95Ratio();
         case COST -> g.rollbackCostRatio();
         case ERROR_RATE -> g.rollbackErrorRateRatio();
@@ -351,6 +411,9 @@ public final class SequentialJudge implements CanaryPolicy {
     double gateRatio(Guardrails g) {
       return switch (this) {
         case QUALITY -> g.gateQualityRatio();
+        case JUDGE_SCORE -> g.gateJudgeScoreRatio();
+        case PREFERENCE -> g.gatePreference() / MetricEvidence.Preference.EVEN;
+        case CHECK_FAILURES -> g.gateCheckFailureRatio();
         case LATENCY -> g.gateLatencyP95Ratio();
         case COST -> g.gateCostRatio();
         case ERROR_RATE -> g.gateErrorRateRatio();
@@ -360,6 +423,10 @@ public final class SequentialJudge implements CanaryPolicy {
     String rollbackText(Guardrails g) {
       return switch (this) {
         case QUALITY -> "rollback if < " + pctOf(g.rollbackQualityRatio()) + " of stable";
+        case JUDGE_SCORE -> "rollback if < " + pctOf(g.rollbackJudgeScoreRatio()) + " of stable";
+        case PREFERENCE -> "rollback if canary preferred < " + pctOf(g.rollbackPreference());
+        case CHECK_FAILURES -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
+            num(g.rollbackCheckFailureRatio()), MetricEvidence.pct(g.minCheckFailureIncrease()));
         case LATENCY -> "rollback if > " + pctOf(g.rollbackLatencyP95Ratio()) + " of stable";
         case COST -> "rollback if > " + pctOf(g.rollbackCostRatio()) + " of stable";
         case ERROR_RATE -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
@@ -370,6 +437,10 @@ public final class SequentialJudge implements CanaryPolicy {
     String gateText(Guardrails g) {
       return switch (this) {
         case QUALITY -> "gate: >= " + pctOf(g.gateQualityRatio()) + " of stable";
+        case JUDGE_SCORE -> "gate: >= " + pctOf(g.gateJudgeScoreRatio()) + " of stable";
+        case PREFERENCE -> "gate: canary preferred >= " + pctOf(g.gatePreference());
+        case CHECK_FAILURES -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
+            num(g.gateCheckFailureRatio()), MetricEvidence.pct(g.minCheckFailureIncrease()));
         case LATENCY -> "gate: <= " + pctOf(g.gateLatencyP95Ratio()) + " of stable";
         case COST -> "gate: <= " + pctOf(g.gateCostRatio()) + " of stable";
         case ERROR_RATE -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
@@ -382,7 +453,8 @@ public final class SequentialJudge implements CanaryPolicy {
         return "n/a";
       }
       return switch (this) {
-        case QUALITY -> String.format(Locale.ROOT, "%.3f", v);
+        case QUALITY, JUDGE_SCORE, PREFERENCE -> String.format(Locale.ROOT, "%.3f", v);
+        case CHECK_FAILURES -> MetricEvidence.pct(v);
         case LATENCY -> String.format(Locale.ROOT, "%.0f ms", v);
         case COST -> String.format(Locale.ROOT, "$%.5f", v);
         case ERROR_RATE -> MetricEvidence.pct(v);

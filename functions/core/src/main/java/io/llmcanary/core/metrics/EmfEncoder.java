@@ -27,20 +27,27 @@ public final class EmfEncoder {
         .append(",\"CloudWatchMetrics\":[{\"Namespace\":");
     str(b, namespace);
     b.append(",\"Dimensions\":[[\"Application\",\"Rollout\",\"Version\"]],\"Metrics\":[");
-    boolean feedbackOnly = m.isFeedbackOnly();
-    if (!feedbackOnly) {
+    boolean observationOnly = m.isObservationOnly();
+    boolean first = true;
+    if (!observationOnly) {
       b.append("{\"Name\":\"Requests\",\"Unit\":\"Count\"},")
           .append("{\"Name\":\"Errors\",\"Unit\":\"Count\"},")
+          .append("{\"Name\":\"CheckFailures\",\"Unit\":\"Count\"},")
           .append("{\"Name\":\"Latency\",\"Unit\":\"Milliseconds\"},")
           .append("{\"Name\":\"InputTokens\",\"Unit\":\"Count\"},")
           .append("{\"Name\":\"OutputTokens\",\"Unit\":\"Count\"},")
           .append("{\"Name\":\"Cost\",\"Unit\":\"None\"}");
+      first = false;
     }
     if (m.quality() != null) {
-      if (!feedbackOnly) {
-        b.append(',');
-      }
-      b.append("{\"Name\":\"Quality\",\"Unit\":\"None\"}");
+      first = declare(b, first, "Quality");
+    }
+    if (m.judgeScore() != null) {
+      first = declare(b, first, "JudgeScore");
+    }
+    if (m.preference() != null) {
+      first = declare(b, first, "Preference");
+      declare(b, first, "PreferenceSquares");
     }
     b.append("]}]},\"Application\":");
     str(b, m.application());
@@ -48,8 +55,9 @@ public final class EmfEncoder {
     str(b, m.rolloutId());
     b.append(",\"Version\":");
     str(b, m.version().wireName());
-    if (!feedbackOnly) {
+    if (!observationOnly) {
       b.append(",\"Requests\":1,\"Errors\":").append(m.error() ? 1 : 0)
+          .append(",\"CheckFailures\":").append(m.checkFailure() ? 1 : 0)
           .append(",\"Latency\":").append(num(m.latencyMs()))
           .append(",\"InputTokens\":").append(m.inputTokens())
           .append(",\"OutputTokens\":").append(m.outputTokens())
@@ -57,6 +65,13 @@ public final class EmfEncoder {
     }
     if (m.quality() != null) {
       b.append(",\"Quality\":").append(num(m.quality()));
+    }
+    if (m.judgeScore() != null) {
+      b.append(",\"JudgeScore\":").append(num(m.judgeScore()));
+    }
+    if (m.preference() != null) {
+      double p = m.preference();
+      b.append(",\"Preference\":").append(num(p)).append(",\"PreferenceSquares\":").append(num(p * p));
     }
     if (m.requestId() != null) {
       b.append(",\"requestId\":");
@@ -71,6 +86,14 @@ public final class EmfEncoder {
       str(b, m.finishReason());
     }
     return b.append('}').toString();
+  }
+
+  private static boolean declare(StringBuilder b, boolean first, String metric) {
+    if (!first) {
+      b.append(',');
+    }
+    b.append("{\"Name\":\"").append(metric).append("\",\"Unit\":\"None\"}");
+    return false;
   }
 
   private static String num(double v) {

@@ -10,8 +10,10 @@ import io.llmcanary.core.feedback.FeedbackToken;
 import io.llmcanary.core.feedback.FeedbackTokens;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.ports.JudgeHandoff;
 import io.llmcanary.core.ports.MetricsSink;
 import io.llmcanary.core.quality.AnswerCheck;
+import io.llmcanary.core.qualityjudge.JudgeDispatch;
 import io.llmcanary.core.quality.AnswerQuality;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,9 +41,18 @@ public final class ChatService {
   private final ProxySettings settings;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final JudgeDispatch judge;
 
   public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
       FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime) {
+    this(config, models, metrics, counters, tokens, pseudonyms, settings, clock, nanoTime, JudgeHandoff.NONE);
+  }
+
+  /** With the quality judge's hand-off: sampled answers that passed the checks go to {@code judgeHandoff}. */
+  public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
+      FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime,
+      JudgeHandoff judgeHandoff) {
+    this.judge = new JudgeDispatch(judgeHandoff);
     this.config = config;
     this.router = new VersionRouter(settings.maxConfigAge(), settings.fallbackStable(), settings.defaultApplication());
     this.models = models;
@@ -67,6 +78,9 @@ public final class ChatService {
     Attempt first = attempt(serve.spec(), request);
     record(serve, serve.variant(), serve.spec(), first, request, requestId, now);
     if (first.result != null) {
+      if (!first.check.failed()) {
+        handOff(serve, request, first.result, requestId, now);
+      }
       return answered(serve, serve.variant(), serve.spec(), first, requestId, user, now, false);
     }
     RolloutConfig c = serve.config();
@@ -102,6 +116,18 @@ public final class ChatService {
         fallback, null, null, 200));
   }
 
+  /**
+   * The quality judge's sample (DESIGN.md §14). Only answers that passed the automatic checks: a failed check is
+   * already counted in its own row. Fallback answers are never judged, like they are never rated.
+   */
+  private void handOff(Route.Serve serve, ChatApiRequest request, ChatResult r, String requestId, Instant now) {
+    JudgeDispatch.Result result = judge.offer(serve.config(), serve.variant(), requestId, request.messages(), r.text(),
+        now);
+    if (result != JudgeDispatch.Result.NOT_SAMPLED) {
+      counters.judgeHandoff(serve.application(), serve.rolloutId(), requestId, result, now.toEpochMilli());
+    }
+  }
+
   /** One metrics line for the version that was asked, whatever happened. */
   private void record(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a, ChatApiRequest request,
       String requestId, Instant now) {
@@ -110,7 +136,7 @@ public final class ChatService {
       ChatResult r = a.result;
       m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
           r.finishReason(), now.toEpochMilli(), false, a.latencyMs, r.inputTokens(), r.outputTokens(),
-          cost(serve.config(), spec, r), a.check.qualityScore());
+          cost(serve.config(), spec, r), null, a.check.failed(), null, null);
     } else {
       m = new RequestMetrics(serve.application(), serve.rolloutId(), variant, requestId, spec.model(),
           "error_" + kindName(a.failure), now.toEpochMilli(), true, a.latencyMs, 0, 0, 0.0, null);

@@ -1,5 +1,7 @@
 package io.llmcanary.core.proxy;
 
+import io.llmcanary.core.qualityjudge.JudgeDispatch;
+
 /**
  * Counts what the per-request metrics do not: fallbacks to stable. A fallback is kept out of stable's request
  * metrics on purpose: it happens only on prompts the canary failed on, a biased sample that would make stable
@@ -13,6 +15,13 @@ public interface ProxyCounters {
    * @param stableAnswered whether the retry on stable answered
    */
   void fallback(String application, String rolloutId, String requestId, boolean stableAnswered, long timestampMillis);
+
+  /**
+   * A sampled answer was handed to the quality judge, or dropped (cap spent, hand-off failed): never a failed
+   * request, always counted.
+   */
+  default void judgeHandoff(String application, String rolloutId, String requestId, JudgeDispatch.Result result,
+      long timestampMillis) {}
 
   ProxyCounters NONE = (a, r, id, ok, t) -> { };
 }

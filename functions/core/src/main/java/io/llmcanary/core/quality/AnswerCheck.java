@@ -1,10 +1,10 @@
 package io.llmcanary.core.quality;
 
 /**
- * The outcome of the automatic checks on one answer (DESIGN.md §5). A check can only prove an answer bad, never
- * good, so a passing answer carries no quality observation: its quality is left to explicit feedback. Scoring
- * passes as 1.0 would swamp the feedback signal (every request scored, only a few rated) and hide a canary whose
- * answers users like less.
+ * The outcome of the automatic checks on one answer (DESIGN.md §5). A failed check is counted as a
+ * {@code CheckFailures} event of the request, judged as a rate with exact counts like errors; it is never a
+ * quality score. Scoring failures as 0 inside the feedback mean would dilute both signals: at real feedback rates
+ * (1–3% of answers rated) the zeros would be a large share of the "ratings".
  */
 public enum AnswerCheck {
   /** No check failed; quality unknown. */
@@ -17,11 +17,6 @@ public enum AnswerCheck {
   TRUNCATED,
   /** The client asked for JSON and the answer is not a JSON value. */
   INVALID_JSON;
-
-  /** The quality observation this check contributes: 0 for a failed check, none for a pass. */
-  public Double qualityScore() {
-    return this == PASSED ? null : 0.0;
-  }
 
   public boolean failed() {
     return this != PASSED;

@@ -148,7 +148,7 @@ class SequentialJudgeTest {
     Verdict gate = judge.promotionGate(in, G);
     assertThat(rollback.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
     assertThat(gate.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
-    assertThat(rollback.rows()).hasSize(4);
+    assertThat(rollback.rows()).hasSize(6);
     assertThat(rollback.reason()).isNotBlank().doesNotContain("NaN");
   }
 
@@ -266,17 +266,17 @@ class SequentialJudgeTest {
         version(300, 9, 0.004, 90, 0.85, 2000, 60))), G);
     assertThat(v.outcome()).isEqualTo(Outcome.REGRESSION);
     assertThat(v.reason()).isEqualTo("roll back: error_rate 3.0% vs stable 1.0% (+200.0%) on 3000 vs 57000 requests "
-        + "since stage start: rollback if > 2x stable and > stable + 0.5%, credible at 99.06% under continuous monitoring");
+        + "since stage start: rollback if > 2x stable and > stable + 0.5%, credible at 99.25% under continuous monitoring");
   }
 
   // ------------------------------------------------------------------------------- shape of the verdict
 
   @Test
-  void everyVerdictHasTheFourMetricRowsInTableOrderEachExplained() {
+  void everyVerdictHasTheSixMetricRowsInTableOrderEachExplained() {
     for (Verdict v : List.of(judge.rollbackCheck(identicalDay(), G), judge.promotionGate(identicalDay(), G),
         judge.rollbackCheck(null, G))) {
       assertThat(v.rows()).extracting(MetricRow::metric)
-          .containsExactly("avg_quality", "p95_latency", "avg_cost", "error_rate");
+          .containsExactly("avg_quality", "judge_score", "check_failures", "p95_latency", "avg_cost", "error_rate");
       assertThat(v.rows()).allSatisfy(r -> {
         assertThat(r.detail()).isNotBlank();
         assertThat(r.threshold()).isNotBlank();
@@ -286,7 +286,8 @@ class SequentialJudgeTest {
     assertThat(q.stableSamples()).isEqualTo(32_400);
     assertThat(q.canarySamples()).isEqualTo(10_800);
     assertThat(q.threshold()).isEqualTo("rollback if < 90% of stable");
-    assertThat(q.detail()).contains("mixture-SPRT").contains("99.06%");
+    // Feedback has half the quality group's alpha (0.05 / 5 / 2), three quarters of it for the stage window.
+    assertThat(q.detail()).contains("mixture-SPRT").contains("99.63%");
   }
 
   @Test

@@ -89,6 +89,7 @@ class ChatServiceTest {
       assertThat(m.outputTokens()).isEqualTo(34);
       assertThat(m.cost()).isPositive();
       assertThat(m.quality()).isNull();
+      assertThat(m.checkFailure()).isFalse();
       assertThat(m.timestampMillis()).isEqualTo(NOW.toEpochMilli());
     });
   }
@@ -111,11 +112,69 @@ class ChatServiceTest {
   }
 
   @Test
-  void aFailedAutomaticCheckRecordsQualityZero() {
+  void aFailedAutomaticCheckIsCountedAsACheckFailureAndNeverAsAQualityScore() {
     behaviour.put("model-c", r -> new ChatResult("not json", 5, 5, "stop"));
     ChatOutcome out = service().chat(request(true), "req-1");
     assertThat(out.trace().check()).isEqualTo("invalid_json");
-    assertThat(metrics.get(0).quality()).isEqualTo(0.0);
+    assertThat(metrics.get(0).checkFailure()).isTrue();
+    assertThat(metrics.get(0).quality()).isNull();
+  }
+
+  @Test
+  void aPassingAnswerCountsNoCheckFailure() {
+    behaviour.put("model-c", r -> new ChatResult("{\"ok\": true}", 5, 5, "stop"));
+    service().chat(request(true), "req-1");
+    assertThat(metrics.get(0).checkFailure()).isFalse();
+  }
+
+  ChatService judged(io.llmcanary.core.ports.JudgeHandoff handoff, List<String> counted) {
+    config = new FixedConfigSource(Fixtures.config(50, false).withQualityJudge(
+        new io.llmcanary.core.config.QualityJudgeConfig("absolute", 1.0, 100, null, null)));
+    return new ChatService(config, new ChatModels(Map.of("fake", fake)), metrics::add, new ProxyCounters() {
+      @Override
+      public void fallback(String a, String r, String id, boolean ok, long t) { }
+
+      @Override
+      public void judgeHandoff(String a, String r, String id, io.llmcanary.core.qualityjudge.JudgeDispatch.Result res,
+          long t) {
+        counted.add(res.wireName());
+      }
+    }, tokens, new UserPseudonymizer(keys.pseudonymKey()), ProxySettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC),
+        nanos::get, handoff);
+  }
+
+  @Test
+  void aSampledAnswerIsHandedToTheQualityJudgeAndCounted() {
+    List<io.llmcanary.core.qualityjudge.JudgeTask> sent = new ArrayList<>();
+    List<String> counted = new ArrayList<>();
+    ChatOutcome out = judged(sent::add, counted).chat(request(false), "req-1");
+    assertThat(out).isInstanceOf(ChatOutcome.Answered.class);
+    assertThat(sent).singleElement().satisfies(t -> {
+      assertThat(t.answer()).isEqualTo("An answer.");
+      assertThat(t.messages()).containsExactly(new ChatMessage("user", "What is a canary?"));
+    });
+    assertThat(counted).containsExactly("sent");
+  }
+
+  @Test
+  void aFailingHandOffNeverFailsTheChatRequestAndIsCountedAsDropped() {
+    List<String> counted = new ArrayList<>();
+    ChatOutcome out = judged(t -> {
+      throw new IllegalStateException("queue down");
+    }, counted).chat(request(false), "req-1");
+    assertThat(out).isInstanceOf(ChatOutcome.Answered.class);
+    assertThat(((ChatOutcome.Answered) out).answer().answer()).isEqualTo("An answer.");
+    assertThat(counted).containsExactly("failed");
+  }
+
+  @Test
+  void anAnswerThatFailedACheckIsNotHandedToTheJudge() {
+    behaviour.put("model-c", r -> new ChatResult("", 5, 0, "stop"));
+    behaviour.put("model-s", r -> new ChatResult("", 5, 0, "stop"));
+    List<io.llmcanary.core.qualityjudge.JudgeTask> sent = new ArrayList<>();
+    judged(sent::add, new ArrayList<>()).chat(request(false), "req-1");
+    assertThat(sent).isEmpty();
+    assertThat(metrics.get(0).checkFailure()).isTrue();
   }
 
   @Test

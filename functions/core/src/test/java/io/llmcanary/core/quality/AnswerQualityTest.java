@@ -14,17 +14,17 @@ class AnswerQualityTest {
   }
 
   @Test
-  void aPlainAnswerPassesAndCarriesNoQualityObservation() {
+  void aPlainAnswerPassesAndCountsNoCheckFailure() {
     AnswerCheck c = AnswerQuality.check(answer("Canary releases limit the blast radius.", "stop"), false);
     assertThat(c).isEqualTo(AnswerCheck.PASSED);
-    assertThat(c.qualityScore()).isNull();
+    assertThat(c.failed()).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "\n\t "})
   void anEmptyOrBlankAnswerFailsAsEmpty(String text) {
     assertThat(AnswerQuality.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.EMPTY);
-    assertThat(AnswerCheck.EMPTY.qualityScore()).isEqualTo(0.0);
+    assertThat(AnswerCheck.EMPTY.failed()).isTrue();
   }
 
   @Test
