@@ -314,6 +314,34 @@ class DynamoDbRolloutStoreIT {
   }
 
   @Test
+  void a_transition_and_its_audit_event_are_written_together_and_a_lost_race_writes_neither() {
+    RolloutState r1 = running("chat", "r1");
+    store.create(r1);
+    Transition.Applied waiting = apply(r1, new RolloutCommand.RequestApproval("workflow", "gate passed", "tok"), T0);
+    assertThat(store.replace(waiting.state(), r1.version(), waiting.event())).isTrue();
+
+    // A second writer from the same version loses: neither its state nor its event lands.
+    Transition.Applied rolledBack = apply(r1, new RolloutCommand.RollBack("health-check", "errors"), T0.plusSeconds(1));
+    assertThat(store.replace(rolledBack.state(), r1.version(), rolledBack.event())).isFalse();
+
+    assertThat(store.get("chat", "r1")).contains(waiting.state());
+    assertThat(store.history("chat", "r1")).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo("TRANSITION");
+      assertThat(e.toStatus()).isEqualTo(RolloutStatus.AWAITING_APPROVAL);
+    });
+
+    // A terminal transition with its event: the claim is given back in the same transaction.
+    Transition.Applied ended = apply(waiting.state(), new RolloutCommand.RollBack("health-check", "errors"),
+        T0.plusSeconds(2));
+    assertThat(store.replace(ended.state(), waiting.state().version(), ended.event().withTable("the table")))
+        .isTrue();
+    assertThat(store.history("chat", "r1")).extracting(AuditEvent::toStatus)
+        .containsExactly(RolloutStatus.AWAITING_APPROVAL, RolloutStatus.ROLLED_BACK);
+    assertThat(store.history("chat", "r1").get(1).table()).isEqualTo("the table");
+    assertThat(store.claimHolder("chat")).isEmpty();
+  }
+
+  @Test
   void a_non_terminal_replace_keeps_the_application_claimed() {
     RolloutState r1 = running("chat", "r1");
     store.create(r1);
