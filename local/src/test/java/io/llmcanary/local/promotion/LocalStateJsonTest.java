@@ -1,0 +1,32 @@
+package io.llmcanary.local.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollout.OwedStep;
+import io.llmcanary.core.rollout.RolloutState;
+import io.llmcanary.core.rollout.RolloutStatus;
+import io.llmcanary.core.rollout.StagePlan;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The local state file keeps a rollout's owed work, each step by its type, so a later command finishes it. */
+class LocalStateJsonTest {
+
+  @Test
+  void aRolloutThatStillOwesWorkReadsBackWithEveryStepAsItWas() throws Exception {
+    Instant t = Instant.parse("2026-12-01T10:00:00Z");
+    RolloutState s = new RolloutState("chat", "r1", RolloutStatus.ROLLED_BACK, StagePlan.DEFAULT, 1, 7, t, t, t,
+        "local:execution:chat:r1", null, "health check: errors", List.of(
+            new OwedStep.ZeroCanary("zero"),
+            new OwedStep.SendAlert(new Alert(Alert.Kind.ROLLBACK, "chat", "r1", "ROLLED BACK chat/r1", "body\nlines")),
+            new OwedStep.FailApprovalTask("tok", "RolledBack", "rolled back by health-check: errors", 3),
+            new OwedStep.PromoteCanary("promote")));
+
+    String json = LocalPromotionState.MAPPER.writeValueAsString(s);
+
+    assertThat(json).contains("\"type\":\"ZeroCanary\"").contains("\"type\":\"FailApprovalTask\"");
+    assertThat(LocalPromotionState.MAPPER.readValue(json, RolloutState.class)).isEqualTo(s);
+  }
+}
