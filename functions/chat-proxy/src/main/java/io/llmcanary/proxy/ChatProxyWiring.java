@@ -125,17 +125,7 @@ public final class ChatProxyWiring {
           env.getOrDefault("CANARY_FALLBACK_SYSTEM_PROMPT", ""), List.of(), null,
           (int) num(env, "CANARY_FALLBACK_MAX_TOKENS", 1024));
     }
-    JudgeHandoff handoff = JudgeHandoff.NONE;
-    if (judgeQueueWired(env)) {
-      if (!bedrockWired(env)) {
-        throw new IllegalStateException("environment variable AWS_REGION is required with CANARY_JUDGE_QUEUE_URL");
-      }
-      Duration bound = Duration.ofMillis(num(env, "CANARY_JUDGE_HANDOFF_TIMEOUT_MS",
-          SqsJudgeHandoff.DEFAULT_TIMEOUT.toMillis()));
-      SqsClient sqs = sqsClient(region, env.get("SQS_ENDPOINT_URL"), bound,
-          awsCredentials != null ? awsCredentials : DefaultCredentialsProvider.builder().build());
-      handoff = new HandoffBreaker(new SqsJudgeHandoff(sqs, env.get("CANARY_JUDGE_QUEUE_URL").trim(), bound));
-    }
+    JudgeHandoff handoff = judgeHandoff(env, awsCredentials);
     return builder()
         .judgeHandoff(handoff)
         .configSource(listener -> new AppConfigAgentConfigSource(agent, Clock.systemUTC(), listener))
@@ -157,6 +147,27 @@ public final class ChatProxyWiring {
   static boolean openAiWired(Map<String, String> env) {
     String url = env.get("OPENAI_BASE_URL");
     return url != null && !url.isBlank();
+  }
+
+  /**
+   * The quality judge's hand-off this environment asks for: {@link JudgeHandoff#NONE} without
+   * {@code CANARY_JUDGE_QUEUE_URL}, else {@link SqsJudgeHandoff} on a client of its own behind a
+   * {@link HandoffBreaker}. Public for the benchmarks, which wire the same hand-off into an app of their own.
+   *
+   * @param awsCredentials what the queue's client signs with; null: the default chain
+   */
+  public static JudgeHandoff judgeHandoff(Map<String, String> env, AwsCredentialsProvider awsCredentials) {
+    if (!judgeQueueWired(env)) {
+      return JudgeHandoff.NONE;
+    }
+    if (!bedrockWired(env)) {
+      throw new IllegalStateException("environment variable AWS_REGION is required with CANARY_JUDGE_QUEUE_URL");
+    }
+    Duration bound = Duration.ofMillis(num(env, "CANARY_JUDGE_HANDOFF_TIMEOUT_MS",
+        SqsJudgeHandoff.DEFAULT_TIMEOUT.toMillis()));
+    SqsClient sqs = sqsClient(env.get("AWS_REGION"), env.get("SQS_ENDPOINT_URL"), bound,
+        awsCredentials != null ? awsCredentials : DefaultCredentialsProvider.builder().build());
+    return new HandoffBreaker(new SqsJudgeHandoff(sqs, env.get("CANARY_JUDGE_QUEUE_URL").trim(), bound));
   }
 
   /** The quality judge's queue is wired when the template gives its URL. */

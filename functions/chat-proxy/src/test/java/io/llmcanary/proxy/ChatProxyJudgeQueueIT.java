@@ -206,7 +206,7 @@ class ChatProxyJudgeQueueIT {
   }
 
   @Test
-  void theSnapStartDryRunOfAProxyWiredToTheQueueSendsItNothing() throws Exception {
+  void theSnapStartDryRunOfAProxyWiredToTheQueueWarmsTheHandOffButSendsTheQueueNothing() throws Exception {
     String queue = newQueue();
     Map<String, String> env = env(queue, aws.uri().toString());
     ChatProxyHandler handler = new ChatProxyHandler(ChatProxyWiring.fromEnvironment(env, aws.credentials()), env,
@@ -215,6 +215,8 @@ class ChatProxyJudgeQueueIT {
 
     assertThat(handler.lastPriming().failures()).isEmpty();
     assertThat(handler.lastPriming().chatAnswered()).isEqualTo(ProxyPriming.REQUEST_PATH_ROUNDS);
+    assertThat(handler.lastPriming().judgeQueuePath()).as("the hand-off's code path ran, against the loopback stub")
+        .isTrue();
     assertThat(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages())
         .isEmpty();
     assertThat(handoffLines()).isEmpty();
