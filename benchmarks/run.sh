@@ -3,6 +3,8 @@
 #   1. the chat proxy's own work per warm request, p99 (JMH ProxyWorkBenchmark.proxyWorkPerRequest, SampleTime);
 #   2. assignment evaluations per second on one core, single thread (JMH AssignmentBenchmark.assign, Throughput);
 #      both headline figures with Lambda java21's JIT defaults (C1 only, serial GC); JVM defaults shown beside them;
+#   2b. the quality judge's hand-off (JMH JudgeHandoffBenchmark, SampleTime, Lambda JIT defaults): the proxy's work
+#      on sampled requests with SendMessage to a loopback SQS stub vs without a queue, and on unsampled requests;
 #   3. cold start, chat-proxy Lambda jar vs a bare handler, alternating: JVM spawn to the first handled /chat event;
 #      and, where CRIU runs (benchmarks/criu.sh builds it; root), SnapStart's sequence with a real process snapshot:
 #      init + beforeCheckpoint, dump, then restore to the first handled /chat event.
@@ -98,6 +100,22 @@ read -r C2_OVERHEAD_P99_MS C2_HANDLER_P99_MS C2_ASSIGN_OPS < <(figures "$OUT/jmh
 echo "   Lambda defaults: proxyWorkPerRequest p99 = ${OVERHEAD_P99_MS} ms; handlerPerRequest p99 = ${HANDLER_P99_MS} ms; assign = ${ASSIGN_OPS} ops/s"
 echo "   JVM defaults:    proxyWorkPerRequest p99 = ${C2_OVERHEAD_P99_MS} ms; handlerPerRequest p99 = ${C2_HANDLER_P99_MS} ms; assign = ${C2_ASSIGN_OPS} ops/s"
 
+echo "== JMH: the quality judge's hand-off (sampled requests send to a loopback SQS stub; Lambda JIT defaults)"
+"$JAVA" -jar "$JMH_JAR" "JudgeHandoffBenchmark" "${JMH_OPTS[@]}" -jvmArgsAppend "$LAMBDA_JIT" \
+  -rf json -rff "$OUT/jmh-judge.json" > "$OUT/jmh-judge.log" 2>&1 || { tail -n 40 "$OUT/jmh-judge.log"; exit 1; }
+grep -E "^(Benchmark|JudgeHandoffBenchmark)" "$OUT/jmh-judge.log" \
+  | grep -vE ":p(0\.(00|50|90|95|999|9999)|1\.00) " | sed 's/^/   /' || true
+grep -h "stub SendMessage calls" "$OUT/jmh-judge.log" | sed 's/^/   /' || true
+read -r JUDGE_ADDED_P99_MS JUDGE_UNSAMPLED_DELTA_P99_MS < <(python3 - "$OUT/jmh-judge.json" <<'PY'
+import json, sys
+runs = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}
+p99 = lambda n: runs[n]["scorePercentiles"]["99.0"] / 1000.0
+print(f'{p99("sampledWithHandoff") - p99("sampledWithoutHandoff"):.4f} '
+      f'{p99("unsampledWithHandoff") - p99("unsampledWithoutHandoff"):.4f}')
+PY
+)
+echo "   added p99 on sampled requests = ${JUDGE_ADDED_P99_MS} ms (target <= 20); unsampled, with minus without = ${JUDGE_UNSAMPLED_DELTA_P99_MS} ms"
+
 CRIU_OPTS=()
 if $SNAPSHOT; then
   echo "== CRIU for the snapshot runs (benchmarks/criu.sh)"
@@ -145,6 +163,8 @@ print(f"   {sys.argv[2]:58s} {os.path.getsize(sys.argv[1]) // 1024:6d} KiB {clas
 PY
 done
 
+echo "judge_handoff_added_p99_ms=${JUDGE_ADDED_P99_MS}"
+echo "judge_handoff_unsampled_delta_p99_ms=${JUDGE_UNSAMPLED_DELTA_P99_MS}"
 echo "coldstart_ratio_plain_jvm=${PLAIN_RATIO}"
 echo "overhead_p99_ms=${OVERHEAD_P99_MS}"
 echo "assign_ops_per_s=${ASSIGN_OPS}"

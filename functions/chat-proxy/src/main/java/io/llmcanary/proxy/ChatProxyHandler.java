@@ -39,7 +39,8 @@ public final class ChatProxyHandler
     this(app, Map.of(), () -> { });
   }
 
-  private ChatProxyHandler(ChatProxyApp app, Map<String, String> env, Runnable sdkWarmUp) {
+  /** An app wired elsewhere (tests) with the environment priming reads. */
+  ChatProxyHandler(ChatProxyApp app, Map<String, String> env, Runnable sdkWarmUp) {
     this.app = app;
     this.env = Map.copyOf(env);
     this.sdkWarmUp = sdkWarmUp;

@@ -3,6 +3,7 @@ package io.llmcanary.proxy;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;
+import io.llmcanary.aws.sqs.SqsJudgeHandoff;
 import io.llmcanary.codec.RolloutConfigCodec;
 import io.llmcanary.core.chat.OfflineChatModel;
 import io.llmcanary.core.config.RolloutConfig;
@@ -21,6 +22,7 @@ import io.llmcanary.core.proxy.RequestLimits;
 import io.llmcanary.core.proxy.RequestValidator;
 import io.llmcanary.core.proxy.SnapshotConfigSource;
 import io.llmcanary.core.proxy.UserPseudonymizer;
+import io.llmcanary.core.qualityjudge.HandoffBreaker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +43,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * Builds the proxy once per container. {@link #fromEnvironment} is the Lambda wiring (AppConfig agent, Bedrock,
@@ -64,6 +68,10 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilde
  *                                the stable version served before any config was read; unset: 503
  * BEDROCK_ENDPOINT_URL           optional endpoint override; BEDROCK_MAX_ATTEMPTS default 2
  * OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MAX_TOKENS_FIELD  the OpenAI-compatible provider, when used
+ * CANARY_JUDGE_QUEUE_URL         optional: the quality judge's queue; sampled answers are sent there (SqsJudgeHandoff
+ *                                behind a HandoffBreaker). Unset: nothing is sampled
+ * CANARY_JUDGE_HANDOFF_TIMEOUT_MS  the hand-off's whole bound (one attempt, no retries), default 100
+ * SQS_ENDPOINT_URL               optional endpoint override of the queue's client (emulators)
  * </pre>
  */
 public final class ChatProxyWiring {
@@ -82,6 +90,14 @@ public final class ChatProxyWiring {
   }
 
   public static ChatProxyApp fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, null);
+  }
+
+  /**
+   * @param awsCredentials what the queue's client signs with; null: the default chain (in Lambda, also after a
+   *                       SnapStart restore, where credentials come from the container endpoint)
+   */
+  static ChatProxyApp fromEnvironment(Map<String, String> env, AwsCredentialsProvider awsCredentials) {
     Duration modelTimeout = Duration.ofSeconds(num(env, "CANARY_MODEL_TIMEOUT_SECONDS", 25));
     AppConfigAgentConfigSource.Settings agent = AppConfigAgentConfigSource.Settings
         .of(required(env, "APPCONFIG_APPLICATION"), required(env, "APPCONFIG_ENVIRONMENT"),
@@ -109,7 +125,9 @@ public final class ChatProxyWiring {
           env.getOrDefault("CANARY_FALLBACK_SYSTEM_PROMPT", ""), List.of(), null,
           (int) num(env, "CANARY_FALLBACK_MAX_TOKENS", 1024));
     }
+    JudgeHandoff handoff = judgeHandoff(env, awsCredentials);
     return builder()
+        .judgeHandoff(handoff)
         .configSource(listener -> new AppConfigAgentConfigSource(agent, Clock.systemUTC(), listener))
         .models(new ChatModels(models))
         .secret(required(env, "CANARY_SECRET"), env.get("CANARY_SECRET_PREVIOUS"))
@@ -129,6 +147,52 @@ public final class ChatProxyWiring {
   static boolean openAiWired(Map<String, String> env) {
     String url = env.get("OPENAI_BASE_URL");
     return url != null && !url.isBlank();
+  }
+
+  /**
+   * The quality judge's hand-off this environment asks for: {@link JudgeHandoff#NONE} without
+   * {@code CANARY_JUDGE_QUEUE_URL}, else {@link SqsJudgeHandoff} on a client of its own behind a
+   * {@link HandoffBreaker}. Public for the benchmarks, which wire the same hand-off into an app of their own.
+   *
+   * @param awsCredentials what the queue's client signs with; null: the default chain
+   */
+  public static JudgeHandoff judgeHandoff(Map<String, String> env, AwsCredentialsProvider awsCredentials) {
+    if (!judgeQueueWired(env)) {
+      return JudgeHandoff.NONE;
+    }
+    if (!bedrockWired(env)) {
+      throw new IllegalStateException("environment variable AWS_REGION is required with CANARY_JUDGE_QUEUE_URL");
+    }
+    Duration bound = Duration.ofMillis(num(env, "CANARY_JUDGE_HANDOFF_TIMEOUT_MS",
+        SqsJudgeHandoff.DEFAULT_TIMEOUT.toMillis()));
+    SqsClient sqs = sqsClient(env.get("AWS_REGION"), env.get("SQS_ENDPOINT_URL"), bound,
+        awsCredentials != null ? awsCredentials : DefaultCredentialsProvider.builder().build());
+    return new HandoffBreaker(new SqsJudgeHandoff(sqs, env.get("CANARY_JUDGE_QUEUE_URL").trim(), bound));
+  }
+
+  /** The quality judge's queue is wired when the template gives its URL. */
+  static boolean judgeQueueWired(Map<String, String> env) {
+    String url = env.get("CANARY_JUDGE_QUEUE_URL");
+    return url != null && !url.isBlank();
+  }
+
+  /**
+   * The queue's client: one attempt (no retries on the request path), connect and read bounded by the hand-off's
+   * bound, which {@link SqsJudgeHandoff} also sets as each call's API timeout.
+   */
+  static SqsClient sqsClient(String region, String endpoint, Duration bound, AwsCredentialsProvider credentials) {
+    SqsClientBuilder b = SqsClient.builder()
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.builder()
+            .connectionTimeout(bound)
+            .socketTimeout(bound)
+            .build())
+        .overrideConfiguration(o -> o.apiCallTimeout(bound).retryStrategy(r -> r.maxAttempts(1)));
+    if (endpoint != null && !endpoint.isBlank()) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    return b.build();
   }
 
   static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout) {

@@ -5,15 +5,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;
+import io.llmcanary.aws.sqs.SqsJudgeHandoff;
 import io.llmcanary.codec.RolloutConfigCodec;
 import io.llmcanary.core.chat.ChatMessage;
 import io.llmcanary.core.chat.ChatRequest;
 import io.llmcanary.core.chat.OfflineChatModel;
+import io.llmcanary.core.config.QualityJudgeConfig;
+import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.config.VersionSpec;
+import io.llmcanary.core.ports.JudgeHandoff;
+import io.llmcanary.core.qualityjudge.JudgeTask;
 import io.llmcanary.core.proxy.ChatModels;
 import io.llmcanary.core.proxy.ConfigEvent;
 import io.llmcanary.core.proxy.FixedConfigSource;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +31,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.warmup.SdkWarmUp;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The dry run before a SnapStart checkpoint (CRaC {@code beforeCheckpoint}), so the restored container has its
@@ -47,6 +56,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  *       lookups before it are the first call's largest cold part otherwise); elsewhere it signs with static dummy
  *       credentials, so a test or a laptop never reaches for a profile file or instance metadata. The function's
  *       own provider is never asked: no credentials are cached in the snapshot.
+ *   <li>When the function has the quality judge's queue ({@code CANARY_JUDGE_QUEUE_URL}): a dry SendMessage of a
+ *       task with no user's text through a throwaway SQS client to the same stub. The function's queue and its
+ *       own client are never used: priming sends nothing to the queue.
  *   <li>Inside Lambda with Bedrock wired: the SDK's own {@link SdkWarmUp} for the Bedrock client, which also warms
  *       TLS with one unsigned call to the region's STS endpoint. Outside Lambda (tests, benchmarks, local runs)
  *       it is skipped, so priming makes no call off this machine there.
@@ -62,7 +74,8 @@ public final class ProxyPriming {
 
   /** What the dry run exercised; {@code failures} names the steps that threw, with the exception class. */
   public record Report(int chatRequests, int chatAnswered, int feedbackRecorded, boolean agentPath,
-      boolean bedrockPath, String bedrockCredentials, boolean openAiPath, boolean sdkWarmUp, int stubRequests,
+      boolean bedrockPath, String bedrockCredentials, boolean openAiPath, boolean judgeQueuePath, boolean sdkWarmUp,
+      int stubRequests,
       List<String> failures) {}
 
   /** {@link Report#bedrockCredentials()} when the dry run signed with static dummy credentials. */
@@ -95,11 +108,13 @@ public final class ProxyPriming {
     String credentials = !ChatProxyWiring.bedrockWired(env) ? null
         : credentialsAnswerLocally(env) ? DEFAULT_CHAIN : STATIC_DUMMY_CREDENTIALS;
     boolean openAi = false;
+    boolean judgeQueue = false;
     int stubRequests = 0;
     try (LoopbackStub stub = new LoopbackStub(Map.of(
         "/configurations/", offlineRolloutJson(),
         "/converse", CONVERSE_ANSWER,
-        "/chat/completions", OPENAI_ANSWER))) {
+        "/chat/completions", OPENAI_ANSWER,
+        SQS_PRIMING_PATH, SQS_SEND_ANSWER))) {
       try {
         agent = agentPath(stub.baseUrl());
       } catch (RuntimeException e) {
@@ -119,6 +134,13 @@ public final class ProxyPriming {
           failures.add("openAiPath: " + e.getClass().getSimpleName());
         }
       }
+      if (ChatProxyWiring.judgeQueueWired(env) && ChatProxyWiring.bedrockWired(env)) {
+        try {
+          judgeQueue = judgeQueuePath(env, stub.baseUrl());
+        } catch (RuntimeException e) {
+          failures.add("judgeQueuePath: " + e.getClass().getSimpleName());
+        }
+      }
       stubRequests = stub.requests();
     } catch (IOException e) {
       failures.add("loopbackStub: " + e.getClass().getSimpleName());
@@ -132,7 +154,7 @@ public final class ProxyPriming {
         failures.add("sdkWarmUp: " + e.getClass().getSimpleName());
       }
     }
-    return new Report(request[0], request[1], request[2], agent, bedrock, credentials, openAi, warmedSdk,
+    return new Report(request[0], request[1], request[2], agent, bedrock, credentials, openAi, judgeQueue, warmedSdk,
         stubRequests, List.copyOf(failures));
   }
 
@@ -234,6 +256,32 @@ public final class ProxyPriming {
     }
   }
 
+  /**
+   * The quality judge's hand-off, when the function has a queue: {@link SqsJudgeHandoff} on a throwaway SQS client
+   * (static dummy credentials; the function's own client and its queue are never used) sending a dry task to the
+   * loopback stub: the judge task codec, SDK marshalling (AWS JSON), signing and the HTTP client. The stub cannot
+   * compute the digests SQS returns, so this client alone skips the SDK's MD5 check of the reply.
+   */
+  private static boolean judgeQueuePath(Map<String, String> env, String stubUrl) {
+    try (SqsClient client = SqsClient.builder()
+        .region(Region.of(env.get("AWS_REGION")))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDPRIMING", "priming-not-a-secret")))
+        .httpClient(UrlConnectionHttpClient.builder().build())
+        .endpointOverride(URI.create(stubUrl + SQS_PRIMING_PATH))
+        .checksumValidationEnabled(false)
+        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
+        .build()) {
+      JudgeHandoff h = new SqsJudgeHandoff(client, stubUrl + SQS_PRIMING_PATH + "/000000000000/priming",
+          Duration.ofSeconds(5));
+      VersionSpec stable = dryRequest("bedrock", false).version();
+      h.handOff(new JudgeTask("priming-request", "priming", "priming", Variant.CANARY,
+          new QualityJudgeConfig("pairwise", 1.0, 1, null, null), List.of(new ChatMessage("user", "hello")),
+          "hello", stable));
+      return true;
+    }
+  }
+
   private static ChatRequest dryRequest(String provider, boolean json) {
     return new ChatRequest(new VersionSpec("priming-model", provider, "You are a helpful assistant.", List.of(), 0.7, 64),
         List.of(new ChatMessage("user", "hello")), json, Duration.ofSeconds(5));
@@ -246,6 +294,8 @@ public final class ProxyPriming {
   static final String CONVERSE_ANSWER = "{\"metrics\":{\"latencyMs\":1},\"output\":{\"message\":{\"content\":"
       + "[{\"text\":\"{\\\"ok\\\": true}\"}],\"role\":\"assistant\"}},\"stopReason\":\"end_turn\","
       + "\"usage\":{\"inputTokens\":5,\"outputTokens\":4,\"totalTokens\":9}}";
+  static final String SQS_PRIMING_PATH = "/sqs-priming";
+  static final String SQS_SEND_ANSWER = "{\"MessageId\":\"00000000-0000-0000-0000-000000000000\"}";
   static final String OPENAI_ANSWER = "{\"id\":\"priming\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
       + "\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"ok\\\": true}\"},\"finish_reason\":\"stop\"}],"
       + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4,\"total_tokens\":9}}";

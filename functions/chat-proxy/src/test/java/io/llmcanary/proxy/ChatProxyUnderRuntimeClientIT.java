@@ -49,7 +49,11 @@ class ChatProxyUnderRuntimeClientIT {
         "AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS", "15",
         // The sample feedback events' static tokens are signed with this local secret (events/generate.py).
         "CANARY_SECRET", TestProxy.LOCAL_DEV_SECRET,
-        "CANARY_METRICS_NAMESPACE", NAMESPACE, "CANARY_APPLICATION", "default")));
+        "CANARY_METRICS_NAMESPACE", NAMESPACE, "CANARY_APPLICATION", "default",
+        // The judge's queue: a URL on a loopback port nothing listens on, and its client pointed there too, so no
+        // send leaves this machine (a refused send is a counted drop; ChatProxyJudgeQueueIT sends to moto).
+        "CANARY_JUDGE_QUEUE_URL", "http://127.0.0.1:9/000000000000/judge-queue")));
+    v.put("SQS_ENDPOINT_URL", "http://127.0.0.1:9");
     // The agent layer listens on localhost:2772 in Lambda; here it is a stub on a free port.
     v.put("APPCONFIG_AGENT_URL", agent.uri().toString());
     return v;
@@ -175,7 +179,10 @@ class ChatProxyUnderRuntimeClientIT {
     assertThat(LogLines.notJsonObjects(lines)).as(runtime.output()).isEmpty();
     assertThat(LogLines.emfViolations(lines)).as(runtime.output()).isEmpty();
     List<JsonNode> emf = LogLines.emf(lines);
-    assertThat(emf).filteredOn(n -> n.path("requestId").asText().equals(requestId)).singleElement().satisfies(n -> {
+    // The request's metrics line (a sampled answer also has a JudgeHandoffs/JudgeHandoffDrops line: here a drop,
+    // the template's queue being a local stand-in that refuses connections).
+    assertThat(emf).filteredOn(n -> n.path("requestId").asText().equals(requestId) && n.has("Requests"))
+        .singleElement().satisfies(n -> {
       assertThat(n.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo(NAMESPACE);
       assertThat(n.path("Requests").asDouble()).isEqualTo(1.0);
       assertThat(n.path("Version").asText()).isIn("stable", "canary");

@@ -63,6 +63,18 @@ class ChatProxyWiringTest {
   }
 
   @Test
+  void aJudgeQueueWithoutARegionOrWithABadBoundFailsTheInitNamingTheVariable() throws Exception {
+    Map<String, String> env = env(closedPort());
+    env.put("CANARY_JUDGE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/000000000000/judge");
+    env.put("CANARY_JUDGE_HANDOFF_TIMEOUT_MS", "soon");
+    assertThatThrownBy(() -> ChatProxyWiring.fromEnvironment(env)).hasMessageContaining("CANARY_JUDGE_HANDOFF_TIMEOUT_MS");
+    env.remove("CANARY_JUDGE_HANDOFF_TIMEOUT_MS");
+    env.remove("AWS_REGION");
+    assertThatThrownBy(() -> ChatProxyWiring.fromEnvironment(env)).hasMessageContaining("AWS_REGION")
+        .hasMessageContaining("CANARY_JUDGE_QUEUE_URL");
+  }
+
+  @Test
   void theShippedOfflineRolloutIsValid() {
     assertThat(ChatProxyWiring.offlineRollout().rolloutId()).isEqualTo("local-demo");
   }

@@ -22,7 +22,7 @@ class LambdaJarIT {
   }
 
   @Test
-  void theJarHoldsTheHandlerItsAdaptersAndBedrock() throws IOException {
+  void theJarHoldsTheHandlerItsAdaptersBedrockAndTheJudgeQueuesClient() throws IOException {
     List<String> e = entries();
     assertThat(e).contains("io/llmcanary/proxy/ChatProxyHandler.class",
         "io/llmcanary/aws/appconfig/AppConfigAgentConfigSource.class",
@@ -31,6 +31,8 @@ class LambdaJarIT {
         "io/llmcanary/proxy/offline-rollout.json",
         "rollout-config.schema.json",
         "software/amazon/awssdk/services/bedrockruntime/BedrockRuntimeClient.class",
+        "io/llmcanary/aws/sqs/SqsJudgeHandoff.class",
+        "software/amazon/awssdk/services/sqs/SqsClient.class",
         "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class",
         "com/amazonaws/services/lambda/runtime/RequestHandler.class",
         "org/crac/Core.class");
@@ -40,7 +42,8 @@ class LambdaJarIT {
   void theJarHoldsNoOtherServiceNoUnusedHttpClientAndNoOtherFunctionsAdapters() throws IOException {
     assertThat(entries().stream().filter(n -> !n.endsWith("/")).toList())
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/")
-            && !n.startsWith("software/amazon/awssdk/services/bedrockruntime/"))
+            && !n.startsWith("software/amazon/awssdk/services/bedrockruntime/")
+            && !n.startsWith("software/amazon/awssdk/services/sqs/"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/nio/netty"))
         .noneMatch(n -> n.startsWith("io/netty/"))
