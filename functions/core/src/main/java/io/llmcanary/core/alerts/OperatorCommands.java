@@ -31,7 +31,6 @@ public record OperatorCommands(
     List<String> c = new ArrayList<>();
     c.add("./canaryctl status " + rolloutId + stack);
     c.add("./canaryctl history " + rolloutId + stack);
-    c.add("./canaryctl compare --hours 1" + stack);
     if (functionName != null) {
       c.add("aws logs tail /aws/lambda/" + functionName + " --since 1h" + regionFlag());
     }
