@@ -89,7 +89,10 @@ final class RemoteRollouts {
         + "  (stack " + t.stack().name() + ", " + t.stack().region() + ")");
     out.println("  waiting for: " + waits);
     out.println("  last: " + Remote.text(s, "reason"));
-    if (verdict != null) {
+    if (verdict == null) {
+      out.println("  latest verdict: none yet (the health check judges every 15 minutes; the gate at the end of"
+          + " the stage)");
+    } else {
       out.println("  latest verdict (" + Remote.text(verdict, "type") + " at " + Remote.text(verdict, "at") + "): "
           + Remote.text(verdict, "reason"));
       Remote.text(verdict, "table").lines().forEach(l -> out.println("    " + l));
@@ -142,7 +145,8 @@ final class RemoteRollouts {
   private static JsonNode latestVerdict(JsonNode history) {
     JsonNode last = null;
     for (JsonNode e : history) {
-      if (e.hasNonNull("table")) {
+      // the start's table is the change summary, not a verdict
+      if (e.hasNonNull("table") && !"STARTED".equals(Remote.text(e, "type"))) {
         last = e;
       }
     }

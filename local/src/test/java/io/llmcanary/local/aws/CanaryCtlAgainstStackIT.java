@@ -145,6 +145,7 @@ class CanaryCtlAgainstStackIT {
     assertThat(s.path("status").asText()).isEqualTo("RUNNING");
     assertThat(s.path("stage").asInt()).isEqualTo(1);
     assertThat(s.path("canaryPercent").asDouble()).isEqualTo(5.0);
+    assertThat(s.path("latestVerdict").isNull()).as("no gate or check has judged yet").isTrue();
     assertThat(s.path("waitingFor").asText()).contains("end of stage 1").contains("./canaryctl rollback r1");
     assertThat(s.path("consoleUrl").asText()).startsWith("https://us-east-1.console.aws.amazon.com/states/")
         .endsWith("execution:llm-canary-promotion:r1");
