@@ -23,6 +23,11 @@ public final class CanaryCtl {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   public CanaryCtl() {
+    this(null);
+  }
+
+  /** With how the rollout commands reach AWS (tests point them at the emulator); null: the SDK's defaults. */
+  public CanaryCtl(io.llmcanary.local.cli.RemoteClients remote) {
     // One line per command; keep in the order of `canaryctl --help`.
     register(new DemoCommand());
     register(new SimulateCommand());
@@ -30,12 +35,14 @@ public final class CanaryCtl {
     register(new ServeCommand());
     register(new InvokeCommand());
     // promotion workflow (issue 4), on the local state
-    register(new StartCommand());
-    register(new DecideCommand("approve"));
-    register(new DecideCommand("reject"));
-    register(new DecideCommand("rollback"));
-    register(new StatusCommand());
-    register(new HistoryCommand());
+    // against the deployed stack (issue 13) unless --local, or no stack is configured
+    var c = io.llmcanary.local.cli.RemoteClients.orStandard(remote);
+    register(c.start());
+    register(c.decide("approve"));
+    register(c.decide("reject"));
+    register(c.decide("rollback"));
+    register(c.status());
+    register(c.history());
   }
 
   private void register(Command c) {

@@ -29,6 +29,8 @@ import java.util.Map;
  * CANARY_METRICS_NAMESPACE          CloudWatch namespace of the EMF metrics (default LlmCanary)
  * CANARY_SERIES_PERIOD_MINUTES      period of the per-period p95 series (default 5)
  * CANARY_STACK_NAME                 stack name the alert's canaryctl commands use (optional)
+ * CANARY_LOG_GROUP                  the function's log group the alert's `aws logs tail` names (optional; else
+ *                                   AWS_LAMBDA_LOG_GROUP_NAME)
  * AWS_REGION, AWS_LAMBDA_FUNCTION_NAME  set by Lambda
  * </pre>
  */
@@ -46,7 +48,8 @@ record HealthCheckWiring(HealthCheck healthCheck) {
     AppConfigConfigPublisher config = FunctionEnvironment.appConfigPublisher(aws, env);
     CloudWatchMetricsQuery metrics = FunctionEnvironment.metricsQuery(aws, env);
     OperatorCommands commands = new OperatorCommands(env.get("AWS_LAMBDA_FUNCTION_NAME"), env.get("AWS_REGION"),
-        env.get("CANARY_STACK_NAME"), appId, envId);
+        env.get("CANARY_STACK_NAME"), appId, envId,
+        env.getOrDefault("CANARY_LOG_GROUP", env.get("AWS_LAMBDA_LOG_GROUP_NAME")));
     HealthCheck check = new HealthCheck(
         new DynamoDbRolloutStore(aws.dynamoDb(), required(env, "ROLLOUT_TABLE")),
         metrics, config,

@@ -55,7 +55,7 @@ class HealthCheckUnderRuntimeClientIT {
         "APPCONFIG_APPLICATION_ID", "app1234", "APPCONFIG_ENVIRONMENT_ID", "env1234",
         "APPCONFIG_PROFILE_ID", "prof123", "APPCONFIG_DEPLOYMENT_STRATEGY_ID", "imm1234",
         "CANARY_STACK_NAME", "llm-canary-ric", "CANARY_METRICS_NAMESPACE", "LlmCanaryRuntimeClientIT",
-        "CANARY_APPLICATION", "default")));
+        "CANARY_APPLICATION", "default", "CANARY_LOG_GROUP", "llm-canary-ric-HealthCheckLogGroup")));
     v.put("AWS_REGION", aws.region().id());
     v.put("AWS_DEFAULT_REGION", aws.region().id());
     for (String service : List.of("DYNAMODB", "SNS", "SFN")) {

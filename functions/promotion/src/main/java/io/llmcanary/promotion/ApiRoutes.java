@@ -26,10 +26,12 @@ import java.util.Optional;
  * GET  /rollouts/{rolloutId}              the rollout's state and audit trail
  * POST /rollouts/{rolloutId}/approve      approve the waiting stage; body {"reason": "..."} (optional)
  * POST /rollouts/{rolloutId}/reject       reject it: the rollout ends, canary 0%
+ * POST /rollouts/{rolloutId}/rollback     an operator's abort at any stage that has not ended; body {"reason": "..."}
  * </pre>
  *
- * The caller (an IAM principal, or a JWT subject) is the actor of the audit trail; a request without one is
- * refused, whatever the API's configuration. {@code ?application=} selects another application than "default".
+ * The caller (an IAM principal, or a JWT subject) is the actor of the audit trail, on every route; an "actor" in
+ * the body is ignored (DESIGN.md §9), and a request without an identity is refused, whatever the API's
+ * configuration. {@code ?application=} selects another application than "default".
  */
 final class ApiRoutes {
 
@@ -71,6 +73,16 @@ final class ApiRoutes {
         DecisionResult r = promotion.decide(new Decide(app, parts[1], parts[2], actor.get(), reason));
         return respond(r.applied() ? 200 : r.status().isEmpty() ? 404 : 409, r);
       }
+      if (parts.length == 3 && method.equals("POST") && parts[2].equals("rollback")) {
+        String reason = body.path("reason").asText("");
+        if (reason.isBlank()) {
+          return error(400, "bad_request", "say why in the body: {\"reason\": \"...\"}; it goes into the alert and"
+              + " the audit trail");
+        }
+        String app = body.path("application").isTextual() ? body.path("application").asText() : application;
+        DecisionResult r = promotion.rollBack(app, parts[1], actor.get(), reason);
+        return respond(r.applied() ? 200 : r.status().isEmpty() ? 404 : 409, r);
+      }
       return error(404, "not_found", "no route " + method + " " + path);
     } catch (BadRequest e) {
       return error(400, "bad_request", e.getMessage());
@@ -81,6 +93,8 @@ final class ApiRoutes {
   }
 
   private Map<String, Object> start(JsonNode body, String application, String actor) {
+    // the actor is the authenticated caller; a field the caller fills names nobody (DESIGN.md §9)
+    ((com.fasterxml.jackson.databind.node.ObjectNode) body).remove("actor");
     StartRequestCodec.Read read = StartRequestCodec.read(body, null, application, actor, null);
     return switch (read) {
       case StartRequestCodec.Read.Invalid bad -> error(400, "invalid_version", bad.summary());

@@ -199,4 +199,25 @@ class PromotionHandlerIT {
     assertThat(body.path("history").get(0).path("type").asText()).isEqualTo("STARTED");
     assertThat(Json.MAPPER.convertValue(body.path("stages"), double[].class)).containsExactly(5, 25, 50, 100);
   }
+
+  @Test
+  void theRollbackRouteStopsAWaitingRolloutInDynamoDbPagesThroughSnsAndAuditsTheIamCaller() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    toApproval(0);
+
+    JsonNode r = call("promotion-api-rollback.json");
+
+    assertThat(r.path("statusCode").asInt()).as(r.toString()).isEqualTo(200);
+    assertThat(store.get(APP, Embedded.ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(store.active()).isEmpty();
+    assertThat(configs.deployedConfig().canaryPercent()).isZero();
+    assertThat(tokens.log).singleElement().asString().startsWith("failure RolledBack");
+    assertThat(store.history(APP, Embedded.ROLLOUT)).filteredOn(e -> e.toStatus() == RolloutStatus.ROLLED_BACK
+        && e.fromStatus() == RolloutStatus.AWAITING_APPROVAL).singleElement()
+        .satisfies(e -> assertThat(e.actor()).isEqualTo("arn:aws:iam::123456789012:user/alice"));
+    assertThat(delivered()).extracting(a -> a.path("MessageAttributes").path("kind").path("Value").asText())
+        .contains("ROLLBACK");
+    assertThat(call("promotion-api-rollback.json").path("statusCode").asInt()).isEqualTo(409);
+  }
 }

@@ -233,4 +233,73 @@ class PromotionHandlerTest {
     assertThat(r.path("applied").asBoolean()).isFalse();
     assertThat(r.path("message").asText()).contains("is not waiting for approval").contains("RUNNING at stage 1 of 4 (5%)");
   }
+
+  @Test
+  void anOperatorRollsBackARunningRolloutThroughTheApiAsTheSigningIdentity() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    assertThat(e.configs.deployedConfig().canaryPercent()).isEqualTo(5.0);
+
+    JsonNode r = call("promotion-api-rollback.json");
+
+    assertThat(r.path("statusCode").asInt()).as(r.toString()).isEqualTo(200);
+    assertThat(body(r).path("status").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.ROLLED_BACK);
+    assertThat(e.configs.deployedConfig().canaryPercent()).isZero();
+    assertThat(e.alerts.delivered()).extracting(Alert::kind).contains(Alert.Kind.ROLLBACK);
+    // the body says "actor": "someone-else"; the audit trail names the IAM caller
+    assertThat(e.store.history(APP, ROLLOUT)).filteredOn(ev -> "quality complaints from support".equals(ev.reason()))
+        .singleElement().satisfies(ev -> assertThat(ev.actor()).isEqualTo("arn:aws:iam::123456789012:user/alice"));
+    assertThat(e.store.history(APP, ROLLOUT)).noneSatisfy(ev -> assertThat(ev.actor()).isEqualTo("someone-else"));
+  }
+
+  @Test
+  void anOperatorRollsBackWhileAnApprovalWaitsAndTheWaitingTaskFails() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+
+    JsonNode r = call("promotion-api-rollback.json");
+
+    assertThat(r.path("statusCode").asInt()).as(r.toString()).isEqualTo(200);
+    assertThat(e.configs.deployedConfig().canaryPercent()).isZero();
+    assertThat(e.tokens.log).singleElement().asString().startsWith("failure RolledBack");
+  }
+
+  @Test
+  void aRollbackOfAnUnknownOrEndedRolloutOrWithoutAReasonIsRefusedSayingWhy() {
+    JsonNode unknown = call("promotion-api-rollback.json");
+    assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+    assertThat(body(unknown).path("message").asText()).contains("no rollout concise-2026-11-26");
+
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    assertThat(call("promotion-api-rollback.json").path("statusCode").asInt()).isEqualTo(200);
+    JsonNode again = call("promotion-api-rollback.json");
+    assertThat(again.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(body(again).path("message").asText()).contains("has ended already").contains("ROLLED_BACK");
+
+    ObjectNode noReason = event("promotion-api-rollback.json");
+    noReason.put("body", "{}");
+    JsonNode bad = call(noReason);
+    assertThat(bad.path("statusCode").asInt()).isEqualTo(400);
+    assertThat(body(bad).path("message").asText()).contains("reason");
+  }
+
+  @Test
+  void anActorInTheStartBodyIsIgnoredForTheIamCaller() {
+    ObjectNode ev = event("promotion-api-start.json");
+    ObjectNode b = (ObjectNode) json(ev.path("body").asText());
+    b.put("actor", "someone-else");
+    ev.put("body", b.toString());
+
+    JsonNode created = call(ev);
+
+    assertThat(created.path("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+    String id = b.path("rolloutId").asText();
+    assertThat(e.store.history(APP, id)).isNotEmpty().allSatisfy(a -> assertThat(a.actor())
+        .isNotEqualTo("someone-else"));
+    assertThat(e.store.history(APP, id)).extracting(a -> a.actor()).contains("arn:aws:iam::123456789012:user/alice");
+  }
 }

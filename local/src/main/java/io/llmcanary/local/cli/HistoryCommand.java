@@ -14,6 +14,16 @@ import java.util.Set;
 /** {@code canaryctl history ROLLOUT}: the audit trail of a rollout: every transition and decision, who, when, why. */
 public final class HistoryCommand implements Command {
 
+  private final Remote.Clients clients;
+
+  public HistoryCommand() {
+    this(Remote.Clients.standard());
+  }
+
+  HistoryCommand(Remote.Clients clients) {
+    this.clients = clients;
+  }
+
   @Override
   public String name() {
     return "history";
@@ -27,14 +37,16 @@ public final class HistoryCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl history ROLLOUT [--state DIR] [--json]
+        Usage: ./canaryctl history ROLLOUT [--stack NAME] [--region R] [--json]
+               ./canaryctl history ROLLOUT --local [--state DIR] [--json]
 
         Prints the audit trail of ROLLOUT, oldest first: its start, every stage applied, every gate verdict with
         its comparison table, approval requests, decisions (and refused ones), rollbacks, the promotion, alerts
-        that could not be delivered, and workflow failures; each with who, when and why.
+        that could not be delivered, and workflow failures; each with who, when and why. On the stack it reads
+        GET /rollouts/ROLLOUT (signed); with --local, the local state.
 
         Options:
-        """ + PromotionOptions.STATE_HELP + """
+        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
 
         Exit codes: 0 shown, 1 no such rollout, 2 usage error.
         """;
@@ -42,11 +54,16 @@ public final class HistoryCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, PromotionOptions.FLAGS, Set.of("state"));
+    Args a = Args.parse(argv, Remote.flags(PromotionOptions.FLAGS), Remote.valued(Set.of("state")));
     if (a.positionals().size() != 1) {
       throw new Args.UsageException("expected one rollout id, e.g. history concise-2026-11-26");
     }
     String id = a.positionals().get(0);
+    Optional<String> stack = Remote.stackName(a, clients);
+    if (stack.isPresent()) {
+      return Remote.connect("history", stack.get(), a, clients, err)
+          .map(t -> RemoteRollouts.history(id, t, a.flag("json"), out, err)).orElse(FAILED);
+    }
     try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
       state.catchUp();
       state.save();

@@ -42,6 +42,16 @@ import java.util.Set;
  */
 public final class StartCommand implements Command {
 
+  private final Remote.Clients clients;
+
+  public StartCommand() {
+    this(Remote.Clients.standard());
+  }
+
+  StartCommand(Remote.Clients clients) {
+    this.clients = clients;
+  }
+
   @Override
   public String name() {
     return "start";
@@ -59,9 +69,14 @@ public final class StartCommand implements Command {
                ./canaryctl start --canary VERSION.json [options]
           options: [--id ROLLOUT] [--reason TEXT] [--config BASE.json] [--allow-identical] [--yes]
                    [--stage-seconds N] [--max-inconclusive-waits N] [--approval-timeout-seconds N]
-                   [--state DIR] [--json]
+                   [--stack NAME] [--region R] | [--local] [--state DIR]   [--json]
 
-        Starts a rollout on the local state. First it prints what the rollout changes against the stable version
+        On the stack: the canary version is checked against the rollout config schema here first (a misspelt field
+        is named), then sent to the rollout API (POST /rollouts, SigV4-signed): the promotion function compares,
+        refuses or starts the rollout and its Step Functions workflow, with your IAM identity as the actor. The
+        --stage-seconds, --config, --allow-identical and --yes options are for the local state only.
+
+        With --local: starts a rollout on the local state. First it prints what the rollout changes against the stable version
         being served (system prompt with the size of the edit, few-shot examples, model with the price ratio,
         provider, temperature, max tokens), whether that needs a canary (needed / maybe / not needed, and why),
         and which rows of the comparison table to watch. Identical versions are refused (an A/A rollout on purpose
@@ -93,7 +108,7 @@ public final class StartCommand implements Command {
           --stage-seconds N               how long each stage runs before its gate (default 86400)
           --max-inconclusive-waits N      extra waits on an inconclusive gate before a person is asked (default 2)
           --approval-timeout-seconds N    how long a decision may take before the rollout is rejected (default 604800)
-        """ + PromotionOptions.STATE_HELP + """
+        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
 
         With --json the answer carries "change": the changes, the recommendation and the rows to watch.
         Locally no metrics reach the gate, so each stage ends with an approval request after its waits.
@@ -105,8 +120,8 @@ public final class StartCommand implements Command {
   public int run(List<String> argv, PrintStream out, PrintStream err) {
     Set<String> flags = new HashSet<>(PromotionOptions.FLAGS);
     flags.addAll(Set.of("allow-identical", "yes"));
-    Args a = Args.parse(argv, flags, Set.of("canary", "id", "reason", "config", "stage-seconds",
-        "max-inconclusive-waits", "approval-timeout-seconds", "state"));
+    Args a = Args.parse(argv, Remote.flags(flags), Remote.valued(Set.of("canary", "id", "reason", "config",
+        "stage-seconds", "max-inconclusive-waits", "approval-timeout-seconds", "state")));
     if (a.positionals().size() > 1) {
       throw new Args.UsageException("start takes one rollout config file, got " + a.positionals());
     }
@@ -153,6 +168,10 @@ public final class StartCommand implements Command {
       request = new StartRequest(request.application(), "rollout-"
           + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), request.canary(),
           request.pricing(), request.stages(), request.actor(), request.reason());
+    }
+    Optional<String> stack = Remote.stackName(a, clients);
+    if (stack.isPresent()) {
+      return startOnStack(stack.get(), doc, request, ok.check(), a, out, err, file);
     }
     String base = a.option("config", null);
     Path baseline = base != null ? Path.of(base) : given != null ? Path.of(file) : null;
@@ -267,6 +286,32 @@ public final class StartCommand implements Command {
     }
     return Optional.of("the file's versions.stable is not the stable version being served; the changes above are"
         + " against the served one, " + served.get().model());
+  }
+
+  /** Checks the version against the schema here, then POST /rollouts on the stack's API. */
+  private int startOnStack(String stackName, JsonNode doc, StartRequest request, ConfigCheck check, Args a,
+      PrintStream out, PrintStream err, String file) {
+    List<Double> stages = request.stages() != null ? request.stages() : List.of(5.0, 25.0, 50.0, 100.0);
+    RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, RolloutConfig.DEFAULT_APPLICATION,
+        request.rolloutId(), stages.get(0), null,
+        Map.of(Variant.STABLE.wireName(), request.canary(), Variant.CANARY.wireName(), request.canary()),
+        request.pricing(), io.llmcanary.core.config.Guardrails.defaults(), stages, true);
+    // the version's own fields; pricing may come from the config the stack serves, which the function checks
+    var errors = check.check(candidate).stream().filter(e -> !e.field().startsWith("pricing")).toList();
+    if (!errors.isEmpty()) {
+      err.println("canaryctl start: " + file + " is not a valid canary version: " + errors.stream()
+          .map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
+      return FAILED;
+    }
+    ObjectNode envelope = doc.has("canary") ? ((ObjectNode) doc).deepCopy()
+        : Json.MAPPER.createObjectNode().set("canary", doc);
+    envelope.remove("application"); // the stack's application (its ApplicationName output)
+    envelope.put("rolloutId", request.rolloutId());
+    if (request.reason() != null) {
+      envelope.put("reason", request.reason());
+    }
+    return Remote.connect("start", stackName, a, clients, err)
+        .map(t -> RemoteRollouts.start(envelope, t, a.flag("json"), out, err)).orElse(FAILED);
   }
 
   /** A whole rollout config as the start envelope: its canary, pricing, stages, rollout id and application. */

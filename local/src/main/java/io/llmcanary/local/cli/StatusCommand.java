@@ -22,6 +22,16 @@ import java.util.Set;
  */
 public final class StatusCommand implements Command {
 
+  private final Remote.Clients clients;
+
+  public StatusCommand() {
+    this(Remote.Clients.standard());
+  }
+
+  StatusCommand(Remote.Clients clients) {
+    this.clients = clients;
+  }
+
   @Override
   public String name() {
     return "status";
@@ -35,17 +45,23 @@ public final class StatusCommand implements Command {
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl status [ROLLOUT] [--all] [--state DIR] [--json]
+        Usage: ./canaryctl status ROLLOUT [--stack NAME] [--region R] [--json]
+               ./canaryctl status [ROLLOUT] --local [--all] [--state DIR] [--json]
 
-        Shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with --all: every
+        On the stack (GET /rollouts/ROLLOUT, signed): the rollout's state, stage and canary percent, what its
+        workflow waits for (the end of the stage, or a person's decision, with the command that gives it), the
+        latest verdict with its comparison table, and a console link to its Step Functions execution. The API
+        has no list of rollouts: name one (the "approval needed" and rollback alerts name theirs).
+
+        With --local: shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with --all: every
         rollout), each with its stage and what its workflow waits for: the end of the stage (then the gate runs),
         or a person's decision, and for the rollout the config serves, what it changes (its canary against its
         stable: the changes, whether they need a canary, the rows to watch; in one line, or in full with ROLLOUT). The local workflow catches up with the
         clock first, so a stage whose time is over has its gate run now. The last line is the config as served.
 
         Options:
-          --all        every rollout, ended ones too
-        """ + PromotionOptions.STATE_HELP + """
+          --all        every rollout, ended ones too (--local)
+        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
 
         Exit codes: 0 shown, 1 no such rollout, 2 usage error.
         """;
@@ -53,9 +69,18 @@ public final class StatusCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json", "all"), Set.of("state"));
+    Args a = Args.parse(argv, Remote.flags(Set.of("json", "all")), Remote.valued(Set.of("state")));
     if (a.positionals().size() > 1) {
       throw new Args.UsageException("expected at most one rollout id");
+    }
+    Optional<String> stack = Remote.stackName(a, clients);
+    if (stack.isPresent()) {
+      if (a.positionals().isEmpty()) {
+        throw new Args.UsageException("on the stack, name the rollout: status ROLLOUT (the API has no list of"
+            + " rollouts; the alerts name theirs); --local shows the local state's");
+      }
+      return Remote.connect("status", stack.get(), a, clients, err)
+          .map(t -> RemoteRollouts.status(a.positionals().get(0), t, a.flag("json"), out, err)).orElse(FAILED);
     }
     try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
       state.catchUp();

@@ -12,17 +12,26 @@ import java.util.List;
  * @param stackName        CloudFormation stack the CLI finds resources by, or null for the CLI's default
  * @param appConfigApplicationId AppConfig application id, or null
  * @param appConfigEnvironmentId AppConfig environment id, or null
+ * @param logGroup         the health check's log group (the template names its log groups), or null for
+ *                         Lambda's default {@code /aws/lambda/FUNCTION}
  */
 public record OperatorCommands(
     String functionName,
     String region,
     String stackName,
     String appConfigApplicationId,
-    String appConfigEnvironmentId) {
+    String appConfigEnvironmentId,
+    String logGroup) {
+
+  /** With Lambda's default log group. */
+  public OperatorCommands(String functionName, String region, String stackName, String appConfigApplicationId,
+      String appConfigEnvironmentId) {
+    this(functionName, region, stackName, appConfigApplicationId, appConfigEnvironmentId, null);
+  }
 
   /** No deployment names: the commands are those of the local runner. */
   public static OperatorCommands local() {
-    return new OperatorCommands(null, null, null, null, null);
+    return new OperatorCommands(null, null, null, null, null, null);
   }
 
   /** Commands to look at the rollout and its evidence. */
@@ -31,9 +40,9 @@ public record OperatorCommands(
     List<String> c = new ArrayList<>();
     c.add("./canaryctl status " + rolloutId + stack);
     c.add("./canaryctl history " + rolloutId + stack);
-    c.add("./canaryctl compare --hours 1" + stack);
-    if (functionName != null) {
-      c.add("aws logs tail /aws/lambda/" + functionName + " --since 1h" + regionFlag());
+    if (logGroup != null || functionName != null) {
+      c.add("aws logs tail " + (logGroup != null ? logGroup : "/aws/lambda/" + functionName) + " --since 1h"
+          + regionFlag());
     }
     if (appConfigApplicationId != null && appConfigEnvironmentId != null) {
       c.add("aws appconfig list-deployments --application-id " + appConfigApplicationId + " --environment-id "

@@ -1,0 +1,48 @@
+package io.llmcanary.local.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+
+/** How the rollout commands reach AWS, and the commands built with it (for {@code CanaryCtl}). */
+public final class RemoteClients {
+
+  private final Remote.Clients clients;
+
+  private RemoteClients(Remote.Clients clients) {
+    this.clients = clients;
+  }
+
+  /**
+   * @param cloudFormation a CloudFormation client for a region
+   * @param credentials    what the rollout API's requests are signed with
+   * @param region         the region when --region is not given
+   * @param root           where samconfig.toml is looked for
+   */
+  public static RemoteClients of(Function<String, CloudFormationClient> cloudFormation,
+      AwsCredentialsProvider credentials, String region, Path root) {
+    return new RemoteClients(new Remote.Clients(cloudFormation, credentials, Optional.ofNullable(region), root));
+  }
+
+  public static RemoteClients orStandard(RemoteClients given) {
+    return given != null ? given : new RemoteClients(Remote.Clients.standard());
+  }
+
+  public Command start() {
+    return new StartCommand(clients);
+  }
+
+  public Command decide(String decision) {
+    return new DecideCommand(decision, clients);
+  }
+
+  public Command status() {
+    return new StatusCommand(clients);
+  }
+
+  public Command history() {
+    return new HistoryCommand(clients);
+  }
+}
