@@ -32,7 +32,7 @@ public record HealthCheckReport(Instant at, List<RolloutCheck> rollouts, Reconci
       case COULD_NOT_JUDGE -> rollouts.stream().filter(r -> r.action() == RolloutCheck.Action.NOT_JUDGED
           || r.action() == RolloutCheck.Action.FAILED).count();
       case ROLLBACK_STEP_FAILED -> rollouts.stream().mapToLong(RolloutCheck::failedSteps).sum()
-          + (reconcile instanceof Reconciler.Result.Failed ? 1 : 0);
+          + (reconcile instanceof Reconciler.Result.Failed f && f.driftFound() ? 1 : 0);
       case DRIFT_CORRECTED -> reconcile instanceof Reconciler.Result.Corrected ? 1 : 0;
     };
   }

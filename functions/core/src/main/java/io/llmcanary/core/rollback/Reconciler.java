@@ -47,7 +47,11 @@ public final class Reconciler {
     record Corrected(String application, String rolloutId, double found, double allowed, String summary)
         implements Result {}
 
-    record Failed(String summary) implements Result {}
+    /**
+     * The run could not reconcile. {@code driftFound}: it found more users on a canary than allowed and could not
+     * take them off (a failed rollback step, alarmed at once); otherwise it could not read what to compare.
+     */
+    record Failed(String summary, boolean driftFound) implements Result {}
   }
 
   public static final String ACTOR = "reconciler";
@@ -96,7 +100,7 @@ public final class Reconciler {
       state = deployed == null ? Optional.empty() : store.get(deployed.application(), deployed.rolloutId());
     } catch (RuntimeException e) {
       return new Result.Failed("could not compare the deployed config with the rollout state: "
-          + RollbackAction.describe(e));
+          + RollbackAction.describe(e), false);
     }
     return switch (decide(deployed, state)) {
       case Decision.InSync in -> new Result.InSync(in.why());
@@ -112,7 +116,7 @@ public final class Reconciler {
           "llm-canary reconciler: canary of " + id + " back to " + RollbackAction.pct(c.allowed()));
     } catch (RuntimeException e) {
       return new Result.Failed("DRIFT: " + c.why() + "; correcting it failed, the next run retries: "
-          + RollbackAction.describe(e));
+          + RollbackAction.describe(e), true);
     }
     String summary = "drift corrected: " + c.why() + "; deployed " + RollbackAction.pct(c.allowed())
         + " with the immediate strategy";

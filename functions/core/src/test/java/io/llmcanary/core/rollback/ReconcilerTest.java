@@ -8,6 +8,7 @@ import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.embedded.InMemoryConfigStore;
 import io.llmcanary.core.embedded.InMemoryRolloutStore;
 import io.llmcanary.core.embedded.RecordingAlertPublisher;
+import io.llmcanary.core.health.HealthCheckReport;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.ConfigPublisher;
 import io.llmcanary.core.rollout.OwedStep;
@@ -156,7 +157,30 @@ class ReconcilerTest {
     };
     Reconciler.Result r = new Reconciler(store, down, new RecordingAlertPublisher(), InstantSource.fixed(T0))
         .reconcile();
-    assertThat(r).isInstanceOf(Reconciler.Result.Failed.class);
+    assertThat(r).isInstanceOfSatisfying(Reconciler.Result.Failed.class, f -> assertThat(f.driftFound()).isTrue());
     assertThat(r.summary()).contains("DRIFT").contains("ThrottlingException");
+    assertThat(new HealthCheckReport(T0, List.of(), r).count(HealthCheckReport.Signal.ROLLBACK_STEP_FAILED))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aConfigThatCannotBeReadIsAFailedRunButNotAFailedRollbackStep() {
+    ConfigPublisher unreadable = new ConfigPublisher() {
+      @Override
+      public RolloutConfig deployedConfig() {
+        throw new IllegalStateException("ThrottlingException: Rate exceeded");
+      }
+
+      @Override
+      public void publish(RolloutConfig c, Speed speed, String description) {
+        throw new AssertionError("nothing to publish");
+      }
+    };
+    Reconciler.Result r = new Reconciler(new InMemoryRolloutStore(), unreadable, new RecordingAlertPublisher(),
+        InstantSource.fixed(T0)).reconcile();
+    assertThat(r).isInstanceOfSatisfying(Reconciler.Result.Failed.class, f -> assertThat(f.driftFound()).isFalse());
+    HealthCheckReport report = new HealthCheckReport(T0, List.of(), r);
+    assertThat(report.anyFailed()).isTrue();
+    assertThat(report.count(HealthCheckReport.Signal.ROLLBACK_STEP_FAILED)).isZero();
   }
 }
