@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmcanary.aws.DynamoDbRolloutStore;
-import io.llmcanary.core.ports.Alert;
-import io.llmcanary.core.rollout.OwedStep;
-import io.llmcanary.core.rollout.RolloutState;
-import io.llmcanary.core.rollout.RolloutStatus;
-import io.llmcanary.core.rollout.StagePlan;
 import io.llmcanary.testing.AwsEndpoint;
 import io.llmcanary.testing.AwsIntegrationTest;
 import io.llmcanary.testing.ConfigAndMetricsStub;
@@ -21,19 +15,11 @@ import io.llmcanary.testing.TemplateFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The deployable jar as Lambda's java21 runtime runs it: under AWS's runtime interface client on a Java 21 JVM, with
@@ -74,59 +60,18 @@ class HealthCheckUnderRuntimeClientIT {
 
   @Test
   void runsTheScheduledCheckOnTheSchedulersEventAndLogsOnlyJsonLines(AwsEndpoint aws) throws Exception {
-    String suffix = UUID.randomUUID().toString();
-    String table = "ric-" + suffix;
-    // The example config as its rollback left it: canary at 0% (the reconciler would correct anything more).
-    com.fasterxml.jackson.databind.node.ObjectNode configJson = (com.fasterxml.jackson.databind.node.ObjectNode)
-        JSON.readTree(Files.readString(Java21.root().resolve("infrastructure/appconfig/rollout-config.example.json")));
-    configJson.put("canaryPercent", 0);
-    String config = configJson.toString();
-    String rolledBack = configJson.get("rolloutId").asText();
-    Instant now = Instant.now();
-    try (DynamoDbClient dynamo = aws.client(DynamoDbClient.builder()); SnsClient sns = aws.client(SnsClient.builder());
-        SqsClient sqs = aws.client(SqsClient.builder());
-        ConfigAndMetricsStub stub = ConfigAndMetricsStub.start(config)) {
-      DynamoDbRolloutStore.createTable(dynamo, table);
-      DynamoDbRolloutStore store = new DynamoDbRolloutStore(dynamo, table);
-      String topicArn = sns.createTopic(b -> b.name(table)).topicArn();
-      String queueUrl = sqs.createQueue(b -> b.queueName(table)).queueUrl();
-      String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-          .attributes().get(QueueAttributeName.QUEUE_ARN);
-      sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
-      // The config's rollout, rolled back an hour ago by a run that could not page; another application's rollout,
-      // two hours into its first stage.
-      Instant hourAgo = now.minus(Duration.ofHours(1));
-      List<OwedStep> owed = List.of(new OwedStep.SendAlert(new Alert(Alert.Kind.ROLLBACK, APP, rolledBack,
-          "[llm-canary] runtime client rollback", "rolled back before the runtime client test")));
-      store.create(new RolloutState(APP, rolledBack, RolloutStatus.ROLLED_BACK, StagePlan.DEFAULT, 0, 2, hourAgo,
-          hourAgo, hourAgo, null, null, "health check: regression", owed));
-      store.create(RolloutState.start("other-app", "active-" + suffix, StagePlan.DEFAULT,
-          now.minus(Duration.ofHours(2)), null));
+    String subject = "[llm-canary] runtime client rollback";
+    try (ScheduledRunWorld world = new ScheduledRunWorld(aws, "ric-", subject)) {
+      ConfigAndMetricsStub stub = world.stub;
+      String table = world.table;
+      String topicArn = world.topicArn;
+      JsonNode configJson = world.config;
 
       try (LambdaJavaRuntime runtime = start("llm-canary-health-check", variables(aws, stub, table, topicArn))) {
         RuntimeApiServer.Outcome outcome =
             runtime.invoke(Files.readString(Java21.root().resolve("events/health-check-scheduled.json")));
         assertThat(outcome).as(outcome.body() + "\n" + runtime.output()).isInstanceOf(RuntimeApiServer.Response.class);
-        JsonNode response = JSON.readTree(outcome.body());
-        assertThat(response.get("failed").asBoolean()).as(response.toString()).isFalse();
-        List<String> actions = new ArrayList<>();
-        response.get("rollouts").forEach(r -> actions.add(r.get("application").asText() + " "
-            + r.get("action").asText() + " " + (r.path("verdict").isTextual() ? r.get("verdict").asText() : "-")));
-        assertThat(actions).as(response.toString())
-            .containsExactlyInAnyOrder("support-chat RESUMED -", "other-app JUDGED INCONCLUSIVE");
-        response.get("rollouts").forEach(r -> assertThat(r.get("reason").asText()).doesNotContain("unavailable"));
-
-        assertThat(stub.requests()).anyMatch(r -> r.startsWith("GET /applications/app1234/configurationprofiles/"
-            + "prof123/hostedconfigurationversions/1"));
-        assertThat(stub.requests()).anyMatch(r -> r.endsWith("/operation/GetMetricData"));
-        assertThat(store.get(APP, rolledBack).orElseThrow().owed()).isEmpty();
-        List<Message> delivered = new ArrayList<>();
-        for (int attempt = 0; attempt < 3 && delivered.isEmpty(); attempt++) {
-          delivered.addAll(sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-              .messages());
-        }
-        assertThat(delivered).singleElement().satisfies(m -> assertThat(JSON.readTree(m.body()).get("Subject").asText())
-            .isEqualTo("[llm-canary] runtime client rollback"));
+        world.assertTheRunFinishedTheOwedPageAndJudgedTheOther(JSON.readTree(outcome.body()), subject);
 
         List<String> lines = runtime.stdoutLines();
         assertThat(lines).as(runtime.output()).isNotEmpty();
