@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * Where the rollout commands act: the deployed stack (found from its CloudFormation outputs; {@code --stack},
@@ -34,12 +35,15 @@ final class Remote {
       """;
 
   /** How the CLI reaches AWS; tests point it at the emulator. */
-  record Clients(Function<String, CloudFormationClient> cloudFormation, AwsCredentialsProvider credentials,
+  record Clients(Function<String, CloudFormationClient> cloudFormation,
+      Function<String, CloudWatchClient> cloudWatch, AwsCredentialsProvider credentials,
       Optional<String> defaultRegion, Path root) {
 
     static Clients standard() {
       return new Clients(region -> CloudFormationClient.builder().region(Region.of(region))
           .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+          region -> CloudWatchClient.builder().region(Region.of(region))
+              .httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
           DefaultCredentialsProvider.builder().build(), Optional.empty(),
           Path.of(System.getProperty("canary.root", ".")));
     }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /** How the rollout commands reach AWS, and the commands built with it (for {@code CanaryCtl}). */
 public final class RemoteClients {
@@ -17,13 +18,15 @@ public final class RemoteClients {
 
   /**
    * @param cloudFormation a CloudFormation client for a region
+   * @param cloudWatch     a CloudWatch client for a region (compare and replay read the metrics with it)
    * @param credentials    what the rollout API's requests are signed with
    * @param region         the region when --region is not given
    * @param root           where samconfig.toml is looked for
    */
   public static RemoteClients of(Function<String, CloudFormationClient> cloudFormation,
-      AwsCredentialsProvider credentials, String region, Path root) {
-    return new RemoteClients(new Remote.Clients(cloudFormation, credentials, Optional.ofNullable(region), root));
+      Function<String, CloudWatchClient> cloudWatch, AwsCredentialsProvider credentials, String region, Path root) {
+    return new RemoteClients(new Remote.Clients(cloudFormation, cloudWatch, credentials, Optional.ofNullable(region),
+        root));
   }
 
   public static RemoteClients orStandard(RemoteClients given) {

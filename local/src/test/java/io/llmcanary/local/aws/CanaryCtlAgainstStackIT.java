@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * canaryctl against a deployed stack: the stack is created in the emulator's CloudFormation with the template's
@@ -102,6 +103,7 @@ class CanaryCtlAgainstStackIT {
       cfn.createStack(r -> r.stackName(stack).templateBody(template));
     }
     ctl = new CanaryCtl(RemoteClients.of(region -> aws.client(CloudFormationClient.builder()),
+        region -> aws.client(CloudWatchClient.builder()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create(ALICE.accessKey(), ALICE.secret())),
         aws.region().id(), root));
   }
