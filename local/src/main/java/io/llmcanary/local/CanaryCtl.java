@@ -43,6 +43,7 @@ public final class CanaryCtl {
     register(c.decide("rollback"));
     register(c.status());
     register(c.history());
+    register(c.replay());
   }
 
   private void register(Command c) {

@@ -230,8 +230,12 @@ class HealthCheckHandlerTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(alerts.delivered()).hasSize(1);
-    assertThat(config.publications()).hasSize(1);
+    // One rollback, one page: the loser may finish the owed steps beside the winner (RollbackAction's contract),
+    // so a second delivery is the same alert, with the same id a subscriber de-duplicates on, never a second one.
+    assertThat(alerts.delivered()).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+    assertThat(alerts.delivered().stream().map(io.llmcanary.core.ports.Alert::id).distinct()).hasSize(1);
+    assertThat(config.publications()).isNotEmpty().hasSizeLessThanOrEqualTo(2)
+        .allMatch(p -> p.config().canaryPercent() == 0);
     assertThat(store.history(APP, ID).stream().filter(e -> e.type().equals("TRANSITION"))).hasSize(1);
   }
 

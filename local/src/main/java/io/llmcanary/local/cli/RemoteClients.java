@@ -45,6 +45,10 @@ public final class RemoteClients {
     return new StatusCommand(clients);
   }
 
+  public Command replay() {
+    return new ReplayCommand(clients);
+  }
+
   public Command history() {
     return new HistoryCommand(clients);
   }

@@ -11,7 +11,13 @@ import io.llmcanary.local.sim.SimulationSettings;
 import io.llmcanary.local.sim.TrialRunner;
 import io.llmcanary.local.sim.TrialSummary;
 import io.llmcanary.local.sim.HtmlReport;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import io.llmcanary.local.promotion.RolloutText;
+import io.llmcanary.local.sim.Recording;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +51,7 @@ public final class SimulateCommand implements Command {
         Usage: ./canaryctl simulate --scenario NAME [--trials K] [--seed N] [--rpm N] [--users N]
                                     [--feedback-rate F] [--judge-mode off|absolute|pairwise] [--judge-rate R]
                                     [--judge-max-per-hour N] [--judge-noise P] [--prompt-effect P]
-                                    [--report PATH] [--json]
+                                    [--report PATH] [--record DIR] [--json]
 
         Scenarios (only the canary's named quantity changes):
           aa            canary identical to stable: every rollback is a false rollback
@@ -67,6 +73,11 @@ public final class SimulateCommand implements Command {
           --rpm N          requests per minute (default 100)
           --users N        distinct users; the canary share is what the real assignment gives them (default 10000)
 {TRUTH_OPTIONS}          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
+          --record DIR     with one trial: the judge's run leaves what a deployed rollout leaves, the proxies'
+                           EMF lines (DIR/metrics.emf.log, one per request, rating and grade) and the audit trail
+                           (DIR/history.json), and judges exactly those lines; ./canaryctl replay sim-SEED --emf
+                           DIR/metrics.emf.log --history DIR/history.json then gives its decisions back. Slower:
+                           every request is a line (about 150,000 a day at 100 requests/min)
           --json           {"scenario", "trials", "policies": {"judge": {...}, "naive": {...}}}
 
         Exit codes: 0 done, 2 usage error.
@@ -75,7 +86,8 @@ public final class SimulateCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> valued = new java.util.HashSet<>(Set.of("scenario", "trials", "seed", "rpm", "users", "report"));
+    Set<String> valued = new java.util.HashSet<>(Set.of("scenario", "trials", "seed", "rpm", "users", "report",
+        "record"));
     valued.addAll(TruthOptions.VALUED);
     Args a = Args.parse(argv, Set.of("json"), valued);
     String name = a.option("scenario", null);
@@ -98,6 +110,10 @@ public final class SimulateCommand implements Command {
     policies.put("judge", new SequentialJudge());
     policies.put("naive", new NaiveSeedPolicy());
     boolean json = a.flag("json");
+    Path recordDir = a.option("record", null) == null ? null : Path.of(a.option("record", null));
+    if (recordDir != null && trials != 1) {
+      throw new Args.UsageException("--record records one rollout: use it with --trials 1");
+    }
 
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("scenario", scenario.id());
@@ -120,7 +136,17 @@ public final class SimulateCommand implements Command {
       SimulationResult single = null;
       TrialSummary s;
       if (trials == 1) {
-        single = new RolloutSimulation(settings, p.getValue(), true).run(seed);
+        if (recordDir != null && p.getKey().equals("judge")) {
+          try {
+            single = recorded(settings, p.getValue(), seed, recordDir, json ? err : out);
+          } catch (IOException e) {
+            err.println("simulate: could not write the recording to " + recordDir.toAbsolutePath() + ": "
+                + e.getMessage() + " (choose another directory with --record)");
+            return FAILED;
+          }
+        } else {
+          single = new RolloutSimulation(settings, p.getValue(), true).run(seed);
+        }
         s = TrialSummary.of(p.getValue().name(), scenario, List.of(single));
         sections.add(new HtmlReport.Section("policy " + p.getKey() + " (" + p.getValue().name() + ")", single));
         if (!json) {
@@ -181,6 +207,39 @@ public final class SimulateCommand implements Command {
       out.println("Delays are counted in 15-minute health checks from the start of the rollout.");
     }
     return OK;
+  }
+
+  /** One run that leaves its EMF lines and audit trail in {@code dir} (see {@link Recording}). */
+  static SimulationResult recorded(SimulationSettings settings, CanaryPolicy policy, long seed, Path dir,
+      PrintStream note) throws IOException {
+    Files.createDirectories(dir);
+    Path log = dir.resolve(ReplayCommand.EMF_FILE);
+    SimulationResult result;
+    Recording recording;
+    try (BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      recording = new Recording(line -> {
+        try {
+          w.write(line);
+          w.newLine();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      try {
+        result = new RolloutSimulation(settings, policy, true, recording).run(seed);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+    Map<String, Object> history = new LinkedHashMap<>();
+    history.put("application", recording.application());
+    history.put("rolloutId", recording.rolloutId());
+    history.put("events", recording.history().stream().map(RolloutText::event).toList());
+    Path h = dir.resolve(ReplayCommand.HISTORY_FILE);
+    Files.writeString(h, JsonOutput.write(history) + "\n", StandardCharsets.UTF_8);
+    note.println("Recorded " + recording.lines() + " EMF lines to " + log + " and the audit trail to " + h
+        + "; replay them: ./canaryctl replay " + recording.rolloutId() + " --emf " + log + " --history " + h);
+    return result;
   }
 
   /** A policy's figures in the documented JSON shape. */

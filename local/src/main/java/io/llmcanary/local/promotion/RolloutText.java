@@ -81,6 +81,35 @@ public final class RolloutText {
     return m;
   }
 
+  /**
+   * An audit event read back from {@link #event}'s shape (what {@code history --json} prints, local or from the
+   * stack's API).
+   *
+   * @throws IllegalArgumentException naming the field that cannot be read
+   */
+  public static AuditEvent eventFrom(String application, String rolloutId, com.fasterxml.jackson.databind.JsonNode n) {
+    try {
+      return new AuditEvent(application, rolloutId, java.time.Instant.parse(n.path("at").asText()),
+          n.path("actor").asText(null), n.path("type").asText(), status(n.path("from").asText()),
+          status(n.path("to").asText()), n.path("stage").asInt(1) - 1, n.path("reason").asText(null),
+          n.path("table").isTextual() ? n.path("table").asText() : null);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("an audit event's \"at\" is not an ISO-8601 instant: "
+          + n.path("at").asText());
+    }
+  }
+
+  private static io.llmcanary.core.rollout.RolloutStatus status(String s) {
+    if (s == null || s.isBlank() || s.equals("null")) {
+      return null;
+    }
+    try {
+      return io.llmcanary.core.rollout.RolloutStatus.valueOf(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("an audit event names an unknown status \"" + s + "\"");
+    }
+  }
+
   public static void printHistory(List<AuditEvent> events, PrintStream out) {
     for (AuditEvent e : events) {
       String move = e.fromStatus() == e.toStatus() ? String.valueOf(e.toStatus()) : e.fromStatus() + " -> " + e.toStatus();

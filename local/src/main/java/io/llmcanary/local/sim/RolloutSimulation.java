@@ -59,11 +59,19 @@ public final class RolloutSimulation {
   private final SimulationSettings settings;
   private final CanaryPolicy policy;
   private final boolean keepTimeline;
+  private final Recording recording;
 
   public RolloutSimulation(SimulationSettings settings, CanaryPolicy policy, boolean keepTimeline) {
+    this(settings, policy, keepTimeline, null);
+  }
+
+  /** With {@code recording}: the run leaves per-request EMF lines and judges exactly those (see {@link Recording}). */
+  public RolloutSimulation(SimulationSettings settings, CanaryPolicy policy, boolean keepTimeline,
+      Recording recording) {
     this.settings = settings;
     this.policy = policy;
     this.keepTimeline = keepTimeline;
+    this.recording = recording;
   }
 
   public SimulationResult run(long seed) {
@@ -75,7 +83,12 @@ public final class RolloutSimulation {
     InMemoryConfigStore configs = new InMemoryConfigStore(baseline());
     List<Alert> sent = new ArrayList<>();
     RecordingAlertPublisher alerts = new RecordingAlertPublisher(sent::add);
-    SimulatedMetrics metrics = new SimulatedMetrics();
+    SimulatedMetrics aggregate = new SimulatedMetrics();
+    MetricsQuery metrics = aggregate;
+    if (recording != null) {
+      recording.attach(store, APP, rolloutId);
+      metrics = recording.metrics();
+    }
     InProcessWorkflow workflow = new InProcessWorkflow(
         new PromotionPorts(store, configs, metrics, policy, alerts, new RecordingApprovalGateway(), null,
             ConfigCheck.RULES_ONLY, clock),
@@ -120,12 +133,17 @@ public final class RolloutSimulation {
         settings.traffic().minute((minuteOfDay + m) % 1440, share, settings.stable(), settings.canary(),
             settings.judge(), judgeBudget, rnd, ms, mc);
         judged += ms.judgeCount + mc.judgeCount + mc.preferenceCount;
+        if (recording != null) {
+          Instant minuteStart = clock.instant().plus(Duration.ofMinutes(m));
+          recording.minute(minuteStart, io.llmcanary.core.config.Variant.STABLE, ms);
+          recording.minute(minuteStart, io.llmcanary.core.config.Variant.CANARY, mc);
+        }
         checkStable.add(ms);
         checkCanary.add(mc);
       }
       clock.advance(settings.checkInterval());
       Instant now = clock.instant();
-      metrics.add(now, checkStable, checkCanary);
+      aggregate.add(now, checkStable, checkCanary);
       check++;
 
       // The health check Lambda's run.

@@ -11,10 +11,10 @@ import io.llmcanary.core.ports.MetricsSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Per-request metrics kept in memory and read back the way {@code CloudWatchMetricsQuery} reads CloudWatch: per
@@ -26,14 +26,20 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
   public static final Duration SERIES_PERIOD = Duration.ofMinutes(5);
   public static final Duration RECENT = Duration.ofHours(1);
 
-  private final List<RequestMetrics> records = new CopyOnWriteArrayList<>();
+  // Kept in time order (sorted when a read finds a late arrival), so a window is a binary search and a scan of
+  // that window only: a replay reads hundreds of windows over a whole rollout's requests.
+  private final List<RequestMetrics> records = new ArrayList<>();
+  private boolean ordered = true;
 
   @Override
-  public void record(RequestMetrics metrics) {
+  public synchronized void record(RequestMetrics metrics) {
+    if (!records.isEmpty() && metrics.timestampMillis() < records.get(records.size() - 1).timestampMillis()) {
+      ordered = false;
+    }
     records.add(metrics);
   }
 
-  public int size() {
+  public synchronized int size() {
     return records.size();
   }
 
@@ -52,7 +58,12 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
         stats(application, rolloutId, Variant.CANARY, from, to));
   }
 
-  private VersionStats stats(String application, String rolloutId, Variant v, Instant from, Instant to) {
+  private synchronized VersionStats stats(String application, String rolloutId, Variant v, Instant from,
+      Instant to) {
+    if (!ordered) {
+      records.sort(Comparator.comparingLong(RequestMetrics::timestampMillis)); // stable: same-ms order kept
+      ordered = true;
+    }
     long fromMs = from.toEpochMilli();
     long toMs = to.toEpochMilli();
     long requests = 0;
@@ -66,7 +77,11 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
     List<Double> latencies = new ArrayList<>();
     Map<Long, List<Double>> periods = new TreeMap<>();
     long period = SERIES_PERIOD.toMillis();
-    for (RequestMetrics m : records) {
+    for (int i = firstAtOrAfter(fromMs); i < records.size(); i++) {
+      RequestMetrics m = records.get(i);
+      if (m.timestampMillis() >= toMs) {
+        break;
+      }
       if (m.version() != v || !rolloutId.equals(m.rolloutId()) || !application.equals(m.application())
           || m.timestampMillis() < fromMs || m.timestampMillis() >= toMs) {
         continue;
@@ -106,6 +121,20 @@ public final class RecordedMetrics implements MetricsSink, MetricsQuery {
     }
     return new VersionStats(requests, errors, cost, qn, qs, latencies.isEmpty() ? Double.NaN : p95(latencies),
         series, checkFailures, judge, preference);
+  }
+
+  private int firstAtOrAfter(long ms) {
+    int lo = 0;
+    int hi = records.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (records.get(mid).timestampMillis() < ms) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Nearest-rank p95. */
