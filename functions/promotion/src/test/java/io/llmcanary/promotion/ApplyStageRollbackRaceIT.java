@@ -126,7 +126,7 @@ class ApplyStageRollbackRaceIT {
 
     @Override
     public Verdict rollbackCheck(JudgeInput input, Guardrails g) {
-      return new Verdict(Outcome.REGRESSION, Verdict.Kind.ROLLBACK_CHECK, List.of(new MetricRow("error_rate", 0.01,
+      return new Verdict(Outcome.REGRESSION, Verdict.Kind.ROLLBACK_CHECK, List.of(new MetricRow(io.llmcanary.core.judge.Metric.ERROR_RATE, 0.01,
           0.09, MetricRow.diffPercent(0.01, 0.09), "canary <= 2x stable", Outcome.REGRESSION, 4000, 400, "race")),
           "error_rate 9x stable");
     }

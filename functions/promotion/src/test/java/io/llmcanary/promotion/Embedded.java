@@ -113,7 +113,7 @@ final class Embedded {
 
     private static Verdict verdict(Outcome o, Verdict.Kind kind) {
       double canary = o == Outcome.REGRESSION ? 0.68 : 0.86;
-      return new Verdict(o, kind, List.of(new MetricRow("avg_quality", 0.85, canary, MetricRow.diffPercent(0.85, canary),
+      return new Verdict(o, kind, List.of(new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 0.85, canary, MetricRow.diffPercent(0.85, canary),
           "canary >= 95% of stable", o, 1200, 400, "scripted")), "scripted " + o);
     }
   }

@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.local.sim.RolloutSimulation;
 import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.TimelineEvent;
@@ -33,7 +34,7 @@ public final class TimelinePrinter {
         default -> e.kind();
       };
       out.printf(Locale.ROOT, "%s  check %4d  stage %d  %6s  %-12s %s%n", when, e.check(), e.stage() + 1,
-          pct(e.percent()), kind, e.verdict() == null ? e.text() : e.text().replace(e.verdict().name(),
+          Percent.text(e.percent()), kind, e.verdict() == null ? e.text() : e.text().replace(e.verdict().name(),
               style.outcome(e.verdict())));
       if (e.table() != null && WITH_TABLE.contains(e.kind())) {
         e.table().lines().forEach(l -> out.println("      " + l));
@@ -51,7 +52,4 @@ public final class TimelinePrinter {
     };
   }
 
-  static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
 }

@@ -1,5 +1,6 @@
 package io.llmcanary.local.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.ports.Alert;
@@ -42,7 +43,7 @@ public final class RolloutText {
   public static String configLine(RolloutConfig c) {
     String stable = c.version(Variant.STABLE).map(v -> v.model()).orElse("none");
     String canary = c.version(Variant.CANARY).map(v -> v.model()).orElse(null);
-    return "config: rollout " + c.rolloutId() + ", canary " + pct(c.canaryPercent()) + ", stable " + stable
+    return "config: rollout " + c.rolloutId() + ", canary " + Percent.text(c.canaryPercent()) + ", stable " + stable
         + (canary == null ? "" : ", canary " + canary);
   }
 
@@ -127,7 +128,4 @@ public final class RolloutText {
     a.body().lines().forEach(l -> err.println("   " + l));
   }
 
-  static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
 }

@@ -1,5 +1,6 @@
 package io.llmcanary.local.sim;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.alerts.OperatorCommands;
 import io.llmcanary.core.assign.Assignment;
 import io.llmcanary.core.config.ModelPrice;
@@ -105,7 +106,7 @@ public final class RolloutSimulation {
       throw new IllegalStateException("simulation could not start its rollout: " + started.message());
     }
     event(timeline, clock.instant(), 0, state(store, rolloutId), "STARTED", null,
-        "rollout started at " + pct(state(store, rolloutId).canaryPercent()) + " canary", null);
+        "rollout started at " + Percent.text(state(store, rolloutId).canaryPercent()) + " canary", null);
 
     int check = 0;
     Outcome lastVerdict = null;
@@ -199,7 +200,7 @@ public final class RolloutSimulation {
           return new SimulationResult("PROMOTED", -1, check, s.stageIndex(), timeline, series, judged);
         }
         event(timeline, now, check, s, "APPROVED", null,
-            "approved; stage " + (s.stageIndex() + 1) + " at " + pct(s.canaryPercent()), null);
+            "approved; stage " + (s.stageIndex() + 1) + " at " + Percent.text(s.canaryPercent()), null);
       }
       alerts(timeline, sent, now, check, s);
       if (s.status().isTerminal()) {
@@ -279,9 +280,6 @@ public final class RolloutSimulation {
     }
   }
 
-  static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
 
   /** The simulated clock: moves only when the simulation says so. */
   static final class SimClock extends Clock {

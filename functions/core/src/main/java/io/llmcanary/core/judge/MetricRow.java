@@ -3,7 +3,7 @@ package io.llmcanary.core.judge;
 /**
  * One metric's line in a verdict: what was compared, against which threshold, and what came of it.
  *
- * @param metric        {@code avg_quality}, {@code p95_latency}, {@code avg_cost} or {@code error_rate}
+ * @param metric        which metric (its {@link Metric#label()} is the table's name for it)
  * @param stable        stable's value (NaN when unknown)
  * @param canary        canary's value (NaN when unknown)
  * @param diffPercent   (canary - stable) / stable in percent, NaN when stable is 0 or unknown
@@ -14,7 +14,7 @@ package io.llmcanary.core.judge;
  * @param detail        why, briefly: the test used, its statistic, or which minimum was not met
  */
 public record MetricRow(
-    String metric,
+    Metric metric,
     double stable,
     double canary,
     double diffPercent,

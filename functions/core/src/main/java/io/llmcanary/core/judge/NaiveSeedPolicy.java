@@ -41,12 +41,12 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
     VersionStats s = w.stable();
     VersionStats c = w.canary();
     List<MetricRow> rows = List.of(
-        rule("avg_quality", s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
+        rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
             "rollback if < " + pct(g.rollbackQualityRatio()) + " of stable",
             c.meanQuality() < g.rollbackQualityRatio() * s.meanQuality()),
-        informational("p95_latency", p95(s), p95(c), s.requests(), c.requests()),
-        informational("avg_cost", s.meanCost(), c.meanCost(), s.requests(), c.requests()),
-        rule("error_rate", s.errorRate(), c.errorRate(), s.requests(), c.requests(),
+        informational(Metric.LATENCY, p95(s), p95(c), s.requests(), c.requests()),
+        informational(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests()),
+        rule(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests(),
             "rollback if > " + g.rollbackErrorRateRatio() + "x stable",
             c.errorRate() > g.rollbackErrorRateRatio() * s.errorRate()));
     return verdict(Verdict.Kind.ROLLBACK_CHECK, rows);
@@ -59,21 +59,21 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
     VersionStats s = w.stable();
     VersionStats c = w.canary();
     List<MetricRow> rows = List.of(
-        rule("avg_quality", s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
+        rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
             "gate: >= " + pct(g.gateQualityRatio()) + " of stable",
             !(c.meanQuality() >= g.gateQualityRatio() * s.meanQuality())),
-        rule("p95_latency", p95(s), p95(c), s.requests(), c.requests(),
+        rule(Metric.LATENCY, p95(s), p95(c), s.requests(), c.requests(),
             "gate: <= " + pct(g.gateLatencyP95Ratio()) + " of stable",
             !(p95(c) <= g.gateLatencyP95Ratio() * p95(s))),
-        rule("avg_cost", s.meanCost(), c.meanCost(), s.requests(), c.requests(),
+        rule(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests(),
             "gate: <= " + pct(g.gateCostRatio()) + " of stable",
             !(c.meanCost() <= g.gateCostRatio() * s.meanCost())),
-        informational("error_rate", s.errorRate(), c.errorRate(), s.requests(), c.requests()));
+        informational(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests()));
     return verdict(Verdict.Kind.PROMOTION_GATE, rows);
   }
 
   /** One point-estimate rule; {@code fails} is only trusted when both values are known. */
-  private static MetricRow rule(String metric, double stable, double canary, long ns, long nc, String threshold,
+  private static MetricRow rule(Metric metric, double stable, double canary, long ns, long nc, String threshold,
       boolean fails) {
     if (Double.isNaN(stable) || Double.isNaN(canary)) {
       return new MetricRow(metric, stable, canary, Double.NaN, threshold, Outcome.INCONCLUSIVE, ns, nc,
@@ -83,7 +83,7 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
         fails ? Outcome.REGRESSION : Outcome.HEALTHY, ns, nc, "seed rule: last-hour point estimates, no test");
   }
 
-  private static MetricRow informational(String metric, double stable, double canary, long ns, long nc) {
+  private static MetricRow informational(Metric metric, double stable, double canary, long ns, long nc) {
     boolean known = !Double.isNaN(stable) && !Double.isNaN(canary);
     return new MetricRow(metric, stable, canary, MetricRow.diffPercent(stable, canary), "-",
         known ? Outcome.HEALTHY : Outcome.INCONCLUSIVE, ns, nc, NOT_CHECKED);
@@ -102,7 +102,7 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
       return new Verdict(Outcome.HEALTHY, kind, rows, "seed rule passed on the last hour's point estimates");
     }
     return new Verdict(Outcome.INCONCLUSIVE, kind, rows, "seed rule: missing values in the last hour ("
-        + String.join(", ", rows.stream().filter(r -> r.result() == Outcome.INCONCLUSIVE).map(MetricRow::metric).toList())
+        + String.join(", ", rows.stream().filter(r -> r.result() == Outcome.INCONCLUSIVE).map(r -> r.metric().label()).toList())
         + ")");
   }
 

@@ -195,22 +195,22 @@ public final class SequentialJudge implements CanaryPolicy {
       Guardrails g) {
     if (m == Metric.ERROR_RATE && (sharedOutage(stage, g) || sharedOutage(recent, g))) {
       return inconclusive(es, threshold, "both versions above the hard ceiling "
-          + MetricEvidence.pct(g.hardCeilingErrorRate()) + ": a shared outage, not judged against canary",
+          + EvidenceWording.pct(g.hardCeilingErrorRate()) + ": a shared outage, not judged against canary",
           "error_rate: both versions failing (shared outage?)");
     }
     Optional<String> shortfall = es.shortfall();
     if (shortfall.isPresent()) {
-      return inconclusive(es, threshold, STAGE + ": " + shortfall.get(), m.label + ": " + shortfall.get());
+      return inconclusive(es, threshold, STAGE + ": " + shortfall.get(), m.label() + ": " + shortfall.get());
     }
     if (pastButNotCredible != null) {
       return inconclusive(es, threshold, STAGE + ": past the threshold, not yet credible; "
-          + pastButNotCredible.detail(), m.label + " " + m.format(es.canary()) + " vs " + m.format(es.stable())
+          + pastButNotCredible.detail(), m.label() + " " + m.format(es.canary()) + " vs " + m.format(es.stable())
           + " is past the threshold but not yet credible on " + samples(es, m));
     }
     MetricEvidence.Check within = es.crediblyWithin(ratio, alpha);
     if (!within.holds()) {
       return inconclusive(es, threshold, STAGE + ": not yet credibly within; " + within.detail(),
-          m.label + " not yet credibly within the threshold on " + samples(es, m));
+          m.label() + " not yet credibly within the threshold on " + samples(es, m));
     }
     if (recentMissing.isPresent()) {
       return inconclusive(es, threshold, RECENT + ": " + recentMissing.get() + "; nothing is healthy on partial data",
@@ -221,11 +221,11 @@ public final class SequentialJudge implements CanaryPolicy {
 
   private static Judged regression(MetricEvidence e, String threshold, String where, MetricEvidence.Check check,
       double alpha) {
-    Metric m = Metric.of(e.metric());
+    Metric m = e.metric();
     String headline = String.format(Locale.ROOT, "%s %s vs stable %s (%s) on %s %s: %s, credible at %s under continuous monitoring",
-        m.label, m.format(e.canary()), m.format(e.stable()), ComparisonTable.diff(
+        m.label(), m.format(e.canary()), m.format(e.stable()), ComparisonTable.diff(
             MetricRow.diffPercent(e.stable(), e.canary())), samples(e, m), where, threshold,
-        MetricEvidence.confidence(alpha));
+        EvidenceWording.confidence(alpha));
     return new Judged(row(e, threshold, Outcome.REGRESSION, where + ": " + check.detail()), headline);
   }
 
@@ -243,13 +243,13 @@ public final class SequentialJudge implements CanaryPolicy {
         || sharedOutage(w, g)) {
       return Optional.empty();
     }
-    String stableText = s.requests() == 0 ? "no stable requests" : "stable " + MetricEvidence.pct(s.errorRate());
+    String stableText = s.requests() == 0 ? "no stable requests" : "stable " + EvidenceWording.pct(s.errorRate());
     String headline = String.format(Locale.ROOT, "error_rate %s over %d canary requests %s is above the hard ceiling %s (%s)",
-        MetricEvidence.pct(c.errorRate()), c.requests(), where, MetricEvidence.pct(g.hardCeilingErrorRate()), stableText);
+        EvidenceWording.pct(c.errorRate()), c.requests(), where, EvidenceWording.pct(g.hardCeilingErrorRate()), stableText);
     String detail = String.format(Locale.ROOT, "%s: hard ceiling, %d of %d canary requests failed (> %s over >= %d requests)",
-        where, c.errors(), c.requests(), MetricEvidence.pct(g.hardCeilingErrorRate()), g.hardCeilingMinRequests());
-    return Optional.of(new Judged(row(e, threshold + "; hard ceiling " + MetricEvidence.pct(g.hardCeilingErrorRate()),
-        Outcome.REGRESSION, detail), headline));
+        where, c.errors(), c.requests(), EvidenceWording.pct(g.hardCeilingErrorRate()), g.hardCeilingMinRequests());
+    return Optional.of(new Judged(row(e, threshold + "; hard ceiling " + EvidenceWording.pct(g.hardCeilingErrorRate()),
+        Outcome.REGRESSION, detail), headline, true));
   }
 
   private static boolean sharedOutage(WindowStats w, Guardrails g) {
@@ -276,7 +276,13 @@ public final class SequentialJudge implements CanaryPolicy {
 
   // ---------------------------------------------------------------------------------------------- verdict
 
-  private record Judged(MetricRow row, String headline) {}
+  /** A row with the line that explains it; {@code hardCeiling}: a regression by the error ceiling, which wins. */
+  private record Judged(MetricRow row, String headline, boolean hardCeiling) {
+
+    Judged(MetricRow row, String headline) {
+      this(row, headline, false);
+    }
+  }
 
   /**
    * REGRESSION if any row regressed (each quality source can roll back on its own evidence); HEALTHY when every
@@ -287,15 +293,15 @@ public final class SequentialJudge implements CanaryPolicy {
     List<MetricRow> rows = judged.stream().map(Judged::row).toList();
     boolean gate = kind == Verdict.Kind.PROMOTION_GATE;
     Optional<Judged> ceiling = judged.stream()
-        .filter(j -> j.row().result() == Outcome.REGRESSION && j.row().detail().contains("hard ceiling")).findFirst();
+        .filter(j -> j.row().result() == Outcome.REGRESSION && j.hardCeiling()).findFirst();
     Optional<Judged> regression = ceiling.or(() -> judged.stream()
         .filter(j -> j.row().result() == Outcome.REGRESSION).findFirst());
     if (regression.isPresent()) {
       return new Verdict(Outcome.REGRESSION, kind, rows,
           (gate ? "do not promote: " : "roll back: ") + regression.get().headline());
     }
-    List<Judged> quality = judged.stream().filter(j -> Metric.of(j.row().metric()).isQuality()).toList();
-    List<Judged> others = judged.stream().filter(j -> !Metric.of(j.row().metric()).isQuality()).toList();
+    List<Judged> quality = judged.stream().filter(j -> j.row().metric().isQuality()).toList();
+    List<Judged> others = judged.stream().filter(j -> !j.row().metric().isQuality()).toList();
     Optional<Judged> qualityHealthy = quality.stream().filter(j -> j.row().result() == Outcome.HEALTHY).findFirst();
     boolean othersHealthy = others.stream().allMatch(j -> j.row().result() == Outcome.HEALTHY);
     if (qualityHealthy.isPresent() && othersHealthy) {
@@ -361,112 +367,13 @@ public final class SequentialJudge implements CanaryPolicy {
     VersionStats s = w.stable();
     VersionStats c = w.canary();
     return switch (m) {
-      case QUALITY -> new MetricEvidence.Quality(s, c, g.minQualitySamples());
-      case JUDGE_SCORE -> MetricEvidence.Quality.judged(s, c, g.minJudgeSamples());
-      case PREFERENCE -> new MetricEvidence.Preference(c.preference(), s, c, g.minJudgeSamples());
-      case CHECK_FAILURES -> MetricEvidence.ErrorRate.checkFailures(s, c, g.minRequests(), g.minCheckFailureIncrease());
-      case LATENCY -> new MetricEvidence.Latency(s, c, g.minRequests(), MIN_LATENCY_PERIODS);
-      case COST -> new MetricEvidence.Cost(s, c, g.minRequests(), costCvBound);
-      case ERROR_RATE -> new MetricEvidence.ErrorRate(s, c, g.minRequests(), g.minErrorRateIncrease());
+      case QUALITY -> new QualityEvidence(s, c, g.minQualitySamples());
+      case JUDGE_SCORE -> QualityEvidence.judged(s, c, g.minJudgeSamples());
+      case PREFERENCE -> new PreferenceEvidence(c.preference(), s, c, g.minJudgeSamples());
+      case CHECK_FAILURES -> RateEvidence.checkFailures(s, c, g.minRequests(), g.minCheckFailureIncrease());
+      case LATENCY -> new LatencyEvidence(s, c, g.minRequests(), MIN_LATENCY_PERIODS);
+      case COST -> new CostEvidence(s, c, g.minRequests(), costCvBound);
+      case ERROR_RATE -> new RateEvidence(s, c, g.minRequests(), g.minErrorRateIncrease());
     };
-  }
-
-  /** The metrics, in table order, with their thresholds as a person reads them. */
-  enum Metric {
-    QUALITY("avg_quality"), JUDGE_SCORE("judge_score"), PREFERENCE("preference"),
-    CHECK_FAILURES("check_failures"), LATENCY("p95_latency"), COST("avg_cost"), ERROR_RATE("error_rate");
-
-    final String label;
-
-    Metric(String label) {
-      this.label = label;
-    }
-
-    static Metric of(String label) {
-      for (Metric m : values()) {
-        if (m.label.equals(label)) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(label);
-    }
-
-    /** The quality group: user feedback and the judge's rows, which share one alpha and one gate requirement. */
-    boolean isQuality() {
-      return this == QUALITY || this == JUDGE_SCORE || this == PREFERENCE;
-    }
-
-    double rollbackRatio(Guardrails g) {
-      return switch (this) {
-        case QUALITY -> g.rollbackQualityRatio();
-        case JUDGE_SCORE -> g.rollbackJudgeScoreRatio();
-        case PREFERENCE -> g.rollbackPreference() / MetricEvidence.Preference.EVEN;
-        case CHECK_FAILURES -> g.rollbackCheckFailureRatio();
-        case LATENCY -> g.rollbackLatencyP95Ratio();
-        case COST -> g.rollbackCostRatio();
-        case ERROR_RATE -> g.rollbackErrorRateRatio();
-      };
-    }
-
-    double gateRatio(Guardrails g) {
-      return switch (this) {
-        case QUALITY -> g.gateQualityRatio();
-        case JUDGE_SCORE -> g.gateJudgeScoreRatio();
-        case PREFERENCE -> g.gatePreference() / MetricEvidence.Preference.EVEN;
-        case CHECK_FAILURES -> g.gateCheckFailureRatio();
-        case LATENCY -> g.gateLatencyP95Ratio();
-        case COST -> g.gateCostRatio();
-        case ERROR_RATE -> g.gateErrorRateRatio();
-      };
-    }
-
-    String rollbackText(Guardrails g) {
-      return switch (this) {
-        case QUALITY -> "rollback if < " + pctOf(g.rollbackQualityRatio()) + " of stable";
-        case JUDGE_SCORE -> "rollback if < " + pctOf(g.rollbackJudgeScoreRatio()) + " of stable";
-        case PREFERENCE -> "rollback if canary preferred < " + pctOf(g.rollbackPreference());
-        case CHECK_FAILURES -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
-            num(g.rollbackCheckFailureRatio()), MetricEvidence.pct(g.minCheckFailureIncrease()));
-        case LATENCY -> "rollback if > " + pctOf(g.rollbackLatencyP95Ratio()) + " of stable";
-        case COST -> "rollback if > " + pctOf(g.rollbackCostRatio()) + " of stable";
-        case ERROR_RATE -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
-            num(g.rollbackErrorRateRatio()), MetricEvidence.pct(g.minErrorRateIncrease()));
-      };
-    }
-
-    String gateText(Guardrails g) {
-      return switch (this) {
-        case QUALITY -> "gate: >= " + pctOf(g.gateQualityRatio()) + " of stable";
-        case JUDGE_SCORE -> "gate: >= " + pctOf(g.gateJudgeScoreRatio()) + " of stable";
-        case PREFERENCE -> "gate: canary preferred >= " + pctOf(g.gatePreference());
-        case CHECK_FAILURES -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
-            num(g.gateCheckFailureRatio()), MetricEvidence.pct(g.minCheckFailureIncrease()));
-        case LATENCY -> "gate: <= " + pctOf(g.gateLatencyP95Ratio()) + " of stable";
-        case COST -> "gate: <= " + pctOf(g.gateCostRatio()) + " of stable";
-        case ERROR_RATE -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
-            num(g.gateErrorRateRatio()), MetricEvidence.pct(g.minErrorRateIncrease()));
-      };
-    }
-
-    String format(double v) {
-      if (Double.isNaN(v)) {
-        return "n/a";
-      }
-      return switch (this) {
-        case QUALITY, JUDGE_SCORE, PREFERENCE -> String.format(Locale.ROOT, "%.3f", v);
-        case CHECK_FAILURES -> MetricEvidence.pct(v);
-        case LATENCY -> String.format(Locale.ROOT, "%.0f ms", v);
-        case COST -> String.format(Locale.ROOT, "$%.5f", v);
-        case ERROR_RATE -> MetricEvidence.pct(v);
-      };
-    }
-
-    private static String pctOf(double ratio) {
-      return num(100 * ratio) + "%";
-    }
-
-    private static String num(double v) {
-      return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.promotion.RolloutWrites.MAX_RACES;
 import static io.llmcanary.core.promotion.RolloutWrites.actor;
 import static io.llmcanary.core.promotion.RolloutWrites.racing;
@@ -62,7 +63,7 @@ final class ApplyStageAction {
         case Route.Deploy deploy -> {
           if (deployed(s, deploy.percent())) {
             return StepResult.of(s, Next.WAIT, 0, "stage " + (s.stageIndex() + 1) + " of " + s.plan().size() + ": "
-                + Texts.pct(deploy.percent()) + " of users on the canary");
+                + Percent.text(deploy.percent()) + " of users on the canary");
           }
         }
       }
@@ -125,9 +126,9 @@ final class ApplyStageAction {
     if (c.canaryPercent() != percent) {
       ports.configs().publish(c.withCanaryPercent(percent), Speed.PLANNED,
           "rollout " + s.rolloutId() + " stage " + (s.stageIndex() + 1) + " of " + s.plan().size() + ": "
-              + Texts.pct(percent));
+              + Percent.text(percent));
       ports.store().append(AuditEvent.decision(s, w.now(), Promotion.WORKFLOW_ACTOR, "STAGE_APPLIED",
-          "canary at " + Texts.pct(percent) + " (was " + Texts.pct(c.canaryPercent()) + ")", null));
+          "canary at " + Percent.text(percent) + " (was " + Percent.text(c.canaryPercent()) + ")", null));
       // The fence: a rollback may have committed while this deployed. If the rollout ended meanwhile, the
       // share just deployed is not allowed any more: take it back at once.
       RolloutState after = w.load(s.application(), s.rolloutId());

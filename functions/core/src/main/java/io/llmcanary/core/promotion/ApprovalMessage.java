@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
@@ -22,9 +23,9 @@ final class ApprovalMessage {
    */
   static Alert build(RolloutState s, AuditEvent gate, ApprovalChannels ch, Duration timeout, ChangeReport change) {
     int stage = s.stageIndex();
-    String now = Texts.pct(s.plan().percent(stage));
+    String now = Percent.text(s.plan().percent(stage));
     boolean nextIsLast = s.plan().isLast(stage + 1);
-    String next = nextIsLast ? "100% (the canary becomes the new stable)" : Texts.pct(s.plan().percent(stage + 1));
+    String next = nextIsLast ? "100% (the canary becomes the new stable)" : Percent.text(s.plan().percent(stage + 1));
     String id = s.rolloutId();
     String verdict = gate == null ? "" : gate.reason();
     boolean inconclusive = verdict.startsWith("INCONCLUSIVE");
@@ -70,7 +71,7 @@ final class ApprovalMessage {
     b.append("Meanwhile the health check keeps watching the canary every 15 minutes and rolls it back on a regression.\n");
 
     String subject = "[llm-canary] Approval needed: " + s.application() + "/" + id + " stage " + (stage + 1) + " of "
-        + s.plan().size() + " (" + now + ") -> " + (nextIsLast ? "promote" : Texts.pct(s.plan().percent(stage + 1)))
+        + s.plan().size() + " (" + now + ") -> " + (nextIsLast ? "promote" : Percent.text(s.plan().percent(stage + 1)))
         + (inconclusive ? " (gate inconclusive)" : "");
     return new Alert(Alert.Kind.APPROVAL_NEEDED, s.application(), id, subject, b.toString());
   }

@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.promotion.RolloutWrites.MAX_RACES;
 import static io.llmcanary.core.promotion.RolloutWrites.actor;
 import static io.llmcanary.core.promotion.RolloutWrites.racing;
@@ -136,6 +137,6 @@ final class DecideAction {
           + " canary the new stable";
     }
     return "approved by " + actor + ": rollout " + s.rolloutId() + " moves to stage " + (s.stageIndex() + 1) + " of "
-        + s.plan().size() + " (" + Texts.pct(s.canaryPercent()) + "); the workflow applies it now";
+        + s.plan().size() + " (" + Percent.text(s.canaryPercent()) + "); the workflow applies it now";
   }
 }

@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.StagePlan;
@@ -16,7 +17,7 @@ final class PromotionAlerts {
   static Alert rolledBack(RolloutState s, String actor, String reason, String table) {
     return new Alert(Alert.Kind.ROLLBACK, s.application(), s.rolloutId(),
         "[llm-canary] Rolled back: " + s.application() + "/" + s.rolloutId() + " at stage " + (s.stageIndex() + 1)
-            + " (" + Texts.pct(s.canaryPercent()) + ")",
+            + " (" + Percent.text(s.canaryPercent()) + ")",
         "Rollout " + s.rolloutId() + " was rolled back by " + actor + ": " + reason
             + "\nThe canary is taken to 0%: every user is served the stable version.\n\n"
             + (table == null ? "" : table + "\n") + "History: ./canaryctl history " + s.rolloutId());
@@ -25,7 +26,7 @@ final class PromotionAlerts {
   static Alert rejected(RolloutState s, String actor, String reason) {
     return new Alert(Alert.Kind.REJECTED, s.application(), s.rolloutId(),
         "[llm-canary] Rejected: " + s.application() + "/" + s.rolloutId() + " at stage " + (s.stageIndex() + 1)
-            + " (" + Texts.pct(s.canaryPercent()) + ")",
+            + " (" + Percent.text(s.canaryPercent()) + ")",
         "Rollout " + s.rolloutId() + " was rejected by " + actor + " at stage " + (s.stageIndex() + 1) + " of "
             + s.plan().size() + ": " + reason + "\nThe canary is taken to 0%: every user is served the stable version."
             + "\nHistory: ./canaryctl history " + s.rolloutId());
@@ -84,7 +85,7 @@ final class PromotionAlerts {
   static String stagesText(StagePlan plan) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < plan.size(); i++) {
-      b.append(i == 0 ? "" : " -> ").append(Texts.pct(plan.percent(i)));
+      b.append(i == 0 ? "" : " -> ").append(Percent.text(plan.percent(i)));
     }
     return b.toString();
   }

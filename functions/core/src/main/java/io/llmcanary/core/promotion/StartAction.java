@@ -1,5 +1,6 @@
 package io.llmcanary.core.promotion;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.promotion.RolloutWrites.MAX_RACES;
 import static io.llmcanary.core.promotion.RolloutWrites.actor;
 
@@ -66,7 +67,7 @@ final class StartAction {
     }
     if (current.canaryPercent() > 0 && !current.rolloutId().equals(rolloutId)) {
       return DecisionResult.refused(app, rolloutId, "cannot start: the published config still sends "
-          + Texts.pct(current.canaryPercent()) + " of users to the canary of rollout " + current.rolloutId()
+          + Percent.text(current.canaryPercent()) + " of users to the canary of rollout " + current.rolloutId()
           + ", which has no active state; set its canaryPercent to 0 first");
     }
     Optional<RolloutState> existing = rolloutId == null ? Optional.empty() : ports.store().get(app, rolloutId);
@@ -121,7 +122,7 @@ final class StartAction {
     String executionArn;
     try {
       ports.configs().publish(candidate, Speed.PLANNED, "start rollout " + rolloutId + " at "
-          + Texts.pct(candidate.canaryPercent()));
+          + Percent.text(candidate.canaryPercent()));
       // The same fence as ApplyStage's: a rollback (a regression on the first requests) may have committed while the
       // first stage deployed; then that stage is not allowed any more.
       RolloutState after = w.load(app, rolloutId);
@@ -147,7 +148,7 @@ final class StartAction {
     }
     RolloutState started = w.load(app, rolloutId);
     return DecisionResult.applied(started, "started rollout " + rolloutId + " of " + app + ": "
-        + Texts.pct(candidate.canaryPercent()) + " of users on the canary (" + r.canary().model() + "), stages "
+        + Percent.text(candidate.canaryPercent()) + " of users on the canary (" + r.canary().model() + "), stages "
         + PromotionAlerts.stagesText(started.plan()) + ". Workflow: " + executionArn + ".");
   }
 

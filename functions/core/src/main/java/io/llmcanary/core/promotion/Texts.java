@@ -7,10 +7,6 @@ final class Texts {
 
   private Texts() {}
 
-  static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
-
   static String duration(Duration d) {
     long s = d.toSeconds();
     if (s % 86_400 == 0 && s >= 86_400) {

@@ -1,5 +1,6 @@
 package io.llmcanary.core.rollback;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.AlertPublisher;
@@ -85,11 +86,11 @@ public final class Reconciler {
     String what = state.map(RolloutStateMachine::describe).map(d -> "rollout " + deployed.rolloutId() + " is " + d)
         .orElse("no rollout " + deployed.rolloutId() + " is in the rollout store");
     if (found <= allowed) {
-      return new Decision.InSync(what + "; " + RollbackAction.pct(found) + " deployed, " + RollbackAction.pct(allowed)
+      return new Decision.InSync(what + "; " + Percent.text(found) + " deployed, " + Percent.text(allowed)
           + " allowed");
     }
-    return new Decision.Correct(found, allowed, what + ", which allows " + RollbackAction.pct(allowed)
-        + ", but AppConfig has deployed " + RollbackAction.pct(found) + " on the canary");
+    return new Decision.Correct(found, allowed, what + ", which allows " + Percent.text(allowed)
+        + ", but AppConfig has deployed " + Percent.text(found) + " on the canary");
   }
 
   public Result reconcile() {
@@ -113,12 +114,12 @@ public final class Reconciler {
     String id = deployed.rolloutId();
     try {
       config.publish(deployed.withCanaryPercent(c.allowed()), ConfigPublisher.Speed.IMMEDIATE,
-          "llm-canary reconciler: canary of " + id + " back to " + RollbackAction.pct(c.allowed()));
+          "llm-canary reconciler: canary of " + id + " back to " + Percent.text(c.allowed()));
     } catch (RuntimeException e) {
       return new Result.Failed("DRIFT: " + c.why() + "; correcting it failed, the next run retries: "
           + RollbackAction.describe(e), true);
     }
-    String summary = "drift corrected: " + c.why() + "; deployed " + RollbackAction.pct(c.allowed())
+    String summary = "drift corrected: " + c.why() + "; deployed " + Percent.text(c.allowed())
         + " with the immediate strategy";
     if (state.isPresent() && state.get().owed().stream().anyMatch(o -> o instanceof OwedStep.ZeroCanary)) {
       // Not drift: the rollback's own canary-0% step failed earlier and is still owed; its page said so already.
@@ -159,11 +160,11 @@ public final class Reconciler {
   }
 
   static Alert alert(String app, String id, Decision.Correct c, Optional<RolloutState> state) {
-    String subject = "[llm-canary] Drift corrected: " + app + "/" + id + " canary " + RollbackAction.pct(c.deployed())
-        + " -> " + RollbackAction.pct(c.allowed());
+    String subject = "[llm-canary] Drift corrected: " + app + "/" + id + " canary " + Percent.text(c.deployed())
+        + " -> " + Percent.text(c.allowed());
     String body = "The health check's reconciler compared what the rollout state allows with what AppConfig has"
         + " deployed, and found more users on the canary than allowed:\n  " + c.why() + ".\n"
-        + "It deployed " + RollbackAction.pct(c.allowed()) + " at once (immediate strategy, stopping any running"
+        + "It deployed " + Percent.text(c.allowed()) + " at once (immediate strategy, stopping any running"
         + " deployment). Every proxy follows within one agent poll interval (45 s by default).\n\n"
         + "This means a step put users on the canary after the rollout said it must not (a stage applied while a"
         + " rollback committed, a crash between two steps, or a change made by hand in AppConfig). Nothing more is"

@@ -1,5 +1,6 @@
 package io.llmcanary.core.rollback;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.alerts.RollbackAlert;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
@@ -273,7 +274,7 @@ public final class RollbackAction {
       return "canary already at 0% (deployed)";
     }
     config.publish(d.withCanaryPercent(0), ConfigPublisher.Speed.IMMEDIATE, description);
-    return "canary 0% deployed with the immediate strategy (was " + pct(d.canaryPercent()) + ")";
+    return "canary 0% deployed with the immediate strategy (was " + Percent.text(d.canaryPercent()) + ")";
   }
 
   /** After PROMOTED: the canary version becomes the stable one in the deployed config (unless it is already). */
@@ -328,7 +329,4 @@ public final class RollbackAction {
     return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
   }
 
-  static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
 }

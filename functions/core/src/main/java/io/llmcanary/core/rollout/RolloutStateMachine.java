@@ -58,7 +58,7 @@ public final class RolloutStateMachine {
       case Finalize f -> {
         if (s.status() != RolloutStatus.RUNNING || !s.plan().isLast(s.stageIndex())) {
           yield refuse(s, "cannot finalize: rollout " + s.rolloutId() + " is " + describe(s)
-              + "; only a running rollout at its last stage (" + pct(s.plan().percent(s.plan().lastIndex())) + ") can be finalized");
+              + "; only a running rollout at its last stage (" + Percent.text(s.plan().percent(s.plan().lastIndex())) + ") can be finalized");
         }
         yield applied(s, c, now, RolloutStatus.PROMOTED, s.stageIndex(), s.stageStartedAt(), null);
       }
@@ -69,14 +69,11 @@ public final class RolloutStateMachine {
   public static String describe(RolloutState s) {
     return switch (s.status()) {
       case RUNNING, AWAITING_APPROVAL -> s.status() + " at stage " + (s.stageIndex() + 1) + " of " + s.plan().size()
-          + " (" + pct(s.plan().percent(s.stageIndex())) + ")";
+          + " (" + Percent.text(s.plan().percent(s.stageIndex())) + ")";
       case PROMOTED, ROLLED_BACK, REJECTED -> s.status().toString();
     };
   }
 
-  private static String pct(double p) {
-    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
-  }
 
   private static Transition refuse(RolloutState s, String reason) {
     return new Transition.Refused(s, reason);

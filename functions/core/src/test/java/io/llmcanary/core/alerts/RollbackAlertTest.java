@@ -23,9 +23,9 @@ class RollbackAlertTest {
 
   Alert alert(OperatorCommands commands) {
     RolloutState s = RolloutState.start("chat-api", "concise-2026-11-26", StagePlan.DEFAULT, START, "arn");
-    MetricRow q = new MetricRow("avg_quality", 0.85, 0.68, -20.0, "canary >= 90% of stable", Outcome.REGRESSION, 900,
+    MetricRow q = new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 0.85, 0.68, -20.0, "canary >= 90% of stable", Outcome.REGRESSION, 900,
         60, "one-sided test, p < alpha spent so far");
-    MetricRow e = new MetricRow("error_rate", 0.01, 0.011, 10.0, "canary <= 2x stable", Outcome.HEALTHY, 3000, 160,
+    MetricRow e = new MetricRow(io.llmcanary.core.judge.Metric.ERROR_RATE, 0.01, 0.011, 10.0, "canary <= 2x stable", Outcome.HEALTHY, 3000, 160,
         "");
     Verdict v = new Verdict(Outcome.REGRESSION, Verdict.Kind.ROLLBACK_CHECK, List.of(q, e), "avg_quality 20% lower");
     WindowStats stage = new WindowStats(START, AT, new VersionStats(3000, 30, 12, 900, 765, 2000, List.of()),
@@ -67,7 +67,7 @@ class RollbackAlertTest {
 
   @Test
   void longSubjectsAreCut() {
-    MetricRow r = new MetricRow("avg_quality", 1, 0.5, -50, "t", Outcome.REGRESSION, 1, 1, "");
+    MetricRow r = new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 1, 0.5, -50, "t", Outcome.REGRESSION, 1, 1, "");
     String s = RollbackAlert.subject("a".repeat(60), "r".repeat(60), r);
     assertThat(s).hasSize(100).endsWith("...");
   }

@@ -314,7 +314,7 @@ class FaultInjectionTest {
           || schedule.appConfig.latestHosted().canaryPercent() >= schedule.regressFromPercent;
       Outcome o = bad ? Outcome.REGRESSION : Outcome.HEALTHY;
       double canary = bad ? 0.60 : 0.86;
-      MetricRow row = new MetricRow("avg_quality", 0.85, canary, MetricRow.diffPercent(0.85, canary),
+      MetricRow row = new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 0.85, canary, MetricRow.diffPercent(0.85, canary),
           "canary >= 90% of stable", o, 4000, 200, "scripted");
       return new Verdict(o, kind, List.of(row), bad ? "avg_quality 0.600 vs 0.850 (-29.4%)" : "healthy");
     }

@@ -77,7 +77,7 @@ class HealthCheckTest {
       @Override
       public Verdict rollbackCheck(JudgeInput input, Guardrails g) {
         Outcome o = verdict.get();
-        MetricRow row = new MetricRow("avg_quality", 0.85, 0.66, MetricRow.diffPercent(0.85, 0.66),
+        MetricRow row = new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 0.85, 0.66, MetricRow.diffPercent(0.85, 0.66),
             "canary >= 90% of stable", o, 300, 15, "scripted");
         return new Verdict(o, Verdict.Kind.ROLLBACK_CHECK, List.of(row), "scripted " + o);
       }

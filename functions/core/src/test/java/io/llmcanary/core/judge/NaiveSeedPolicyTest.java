@@ -17,7 +17,7 @@ class NaiveSeedPolicyTest {
   final NaiveSeedPolicy naive = new NaiveSeedPolicy();
 
   static MetricRow row(Verdict v, String metric) {
-    return v.rows().stream().filter(r -> r.metric().equals(metric)).findFirst().orElseThrow();
+    return v.rows().stream().filter(r -> r.metric().label().equals(metric)).findFirst().orElseThrow();
   }
 
   @Test

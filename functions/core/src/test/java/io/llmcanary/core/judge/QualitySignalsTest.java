@@ -110,7 +110,7 @@ class QualitySignalsTest {
     VersionStats canary = day(7_200, 0.85, 72).withPreference(preferences(1000, 40, 150)); // mean 0.445
     Verdict v = judge.rollbackCheck(dayAt5(stable, canary), G);
 
-    assertThat(v.rows()).extracting(MetricRow::metric).contains("preference").doesNotContain("judge_score");
+    assertThat(v.rows()).extracting(r -> r.metric().label()).contains("preference").doesNotContain("judge_score");
     MetricRow p = row(v, "preference");
     assertThat(p.canary()).isEqualTo(0.445);
     assertThat(p.stable()).isEqualTo(0.5);
@@ -136,12 +136,12 @@ class QualitySignalsTest {
   @Test
   void theAddedRowsDoNotGrowTheErrorBudget() {
     double total = 0;
-    for (SequentialJudge.Metric m : SequentialJudge.rowsOf(dayAt5(day(1000, 0.85, 10), day(100, 0.85, 1)).stage())) {
+    for (Metric m : SequentialJudge.rowsOf(dayAt5(day(1000, 0.85, 10), day(100, 0.85, 1)).stage())) {
       total += SequentialJudge.alphaOf(m, G);
     }
     assertThat(total).isCloseTo(G.alpha(), org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(SequentialJudge.alphaOf(SequentialJudge.Metric.QUALITY, G)
-        + SequentialJudge.alphaOf(SequentialJudge.Metric.JUDGE_SCORE, G))
-        .isEqualTo(SequentialJudge.alphaOf(SequentialJudge.Metric.ERROR_RATE, G));
+    assertThat(SequentialJudge.alphaOf(Metric.QUALITY, G)
+        + SequentialJudge.alphaOf(Metric.JUDGE_SCORE, G))
+        .isEqualTo(SequentialJudge.alphaOf(Metric.ERROR_RATE, G));
   }
 }

@@ -162,7 +162,7 @@ final class RolloutSimulator {
               System.out.println(s.policy + " check " + globalCheck + ": " + v.reason() + "\n" + v.table()
                   + v.rows().stream().map(MetricRow::detail).toList());
             }
-            s.rollbackMetric.merge(v.firstRegression().map(MetricRow::metric).orElse("?"), 1, Integer::sum);
+            s.rollbackMetric.merge(v.firstRegression().map(r -> r.metric().label()).orElse("?"), 1, Integer::sum);
           }
         }
       }

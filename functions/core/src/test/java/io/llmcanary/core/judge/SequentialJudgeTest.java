@@ -28,7 +28,7 @@ class SequentialJudgeTest {
   final SequentialJudge judge = new SequentialJudge();
 
   static MetricRow row(Verdict v, String metric) {
-    return v.rows().stream().filter(r -> r.metric().equals(metric)).findFirst().orElseThrow();
+    return v.rows().stream().filter(r -> r.metric().label().equals(metric)).findFirst().orElseThrow();
   }
 
   /** A day at 25%: identical versions, enough data for every question. */
@@ -73,7 +73,7 @@ class SequentialJudgeTest {
 
     Verdict large = judge.rollbackCheck(withCanaryRequests.apply(12_000L), G);
     assertThat(large.outcome()).isEqualTo(Outcome.REGRESSION);
-    assertThat(large.firstRegression().orElseThrow().metric()).isEqualTo("avg_quality");
+    assertThat(large.firstRegression().orElseThrow().metric()).isEqualTo(Metric.QUALITY);
   }
 
   @Test
@@ -183,7 +183,7 @@ class SequentialJudgeTest {
     assertThat(judge.rollbackCheck(in, G).outcome()).isNotEqualTo(Outcome.REGRESSION);
     Verdict gate = judge.promotionGate(in, G);
     assertThat(gate.outcome()).isEqualTo(Outcome.REGRESSION);
-    assertThat(gate.firstRegression().orElseThrow().metric()).isEqualTo("avg_quality");
+    assertThat(gate.firstRegression().orElseThrow().metric()).isEqualTo(Metric.QUALITY);
     assertThat(gate.reason()).startsWith("do not promote: avg_quality 0.790 vs stable 0.850");
   }
 
@@ -275,7 +275,7 @@ class SequentialJudgeTest {
   void everyVerdictHasTheSixMetricRowsInTableOrderEachExplained() {
     for (Verdict v : List.of(judge.rollbackCheck(identicalDay(), G), judge.promotionGate(identicalDay(), G),
         judge.rollbackCheck(null, G))) {
-      assertThat(v.rows()).extracting(MetricRow::metric)
+      assertThat(v.rows()).extracting(r -> r.metric().label())
           .containsExactly("avg_quality", "judge_score", "check_failures", "p95_latency", "avg_cost", "error_rate");
       assertThat(v.rows()).allSatisfy(r -> {
         assertThat(r.detail()).isNotBlank();

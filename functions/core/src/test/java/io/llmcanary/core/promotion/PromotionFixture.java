@@ -121,7 +121,7 @@ final class PromotionFixture {
     }
 
     private static Verdict verdict(Outcome o, Verdict.Kind kind) {
-      MetricRow row = new MetricRow("avg_quality", 0.85, o == Outcome.REGRESSION ? 0.70 : 0.86,
+      MetricRow row = new MetricRow(io.llmcanary.core.judge.Metric.QUALITY, 0.85, o == Outcome.REGRESSION ? 0.70 : 0.86,
           MetricRow.diffPercent(0.85, o == Outcome.REGRESSION ? 0.70 : 0.86), "canary >= 95% of stable", o, 900, 300,
           "scripted");
       return new Verdict(o, kind, List.of(row), "scripted " + o.name().toLowerCase());

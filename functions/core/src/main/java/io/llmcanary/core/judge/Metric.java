@@ -1,0 +1,107 @@
+package io.llmcanary.core.judge;
+
+import io.llmcanary.core.config.Guardrails;
+import java.util.Locale;
+
+/**
+ * The metrics a verdict has rows for, in table order, each with its label (the comparison table's and the alerts'
+ * name for it) and its thresholds as a person reads them.
+ */
+public enum Metric {
+  QUALITY("avg_quality"), JUDGE_SCORE("judge_score"), PREFERENCE("preference"),
+  CHECK_FAILURES("check_failures"), LATENCY("p95_latency"), COST("avg_cost"), ERROR_RATE("error_rate");
+
+  private final String label;
+
+  Metric(String label) {
+    this.label = label;
+  }
+
+  /** The name in the comparison table and the alerts, e.g. {@code avg_quality}. */
+  public String label() {
+    return label;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+
+  /** The quality group: user feedback and the judge's rows, which share one alpha and one gate requirement. */
+  public boolean isQuality() {
+    return this == QUALITY || this == JUDGE_SCORE || this == PREFERENCE;
+  }
+
+  double rollbackRatio(Guardrails g) {
+    return switch (this) {
+      case QUALITY -> g.rollbackQualityRatio();
+      case JUDGE_SCORE -> g.rollbackJudgeScoreRatio();
+      case PREFERENCE -> g.rollbackPreference() / PreferenceEvidence.EVEN;
+      case CHECK_FAILURES -> g.rollbackCheckFailureRatio();
+      case LATENCY -> g.rollbackLatencyP95Ratio();
+      case COST -> g.rollbackCostRatio();
+      case ERROR_RATE -> g.rollbackErrorRateRatio();
+    };
+  }
+
+  double gateRatio(Guardrails g) {
+    return switch (this) {
+      case QUALITY -> g.gateQualityRatio();
+      case JUDGE_SCORE -> g.gateJudgeScoreRatio();
+      case PREFERENCE -> g.gatePreference() / PreferenceEvidence.EVEN;
+      case CHECK_FAILURES -> g.gateCheckFailureRatio();
+      case LATENCY -> g.gateLatencyP95Ratio();
+      case COST -> g.gateCostRatio();
+      case ERROR_RATE -> g.gateErrorRateRatio();
+    };
+  }
+
+  String rollbackText(Guardrails g) {
+    return switch (this) {
+      case QUALITY -> "rollback if < " + pctOf(g.rollbackQualityRatio()) + " of stable";
+      case JUDGE_SCORE -> "rollback if < " + pctOf(g.rollbackJudgeScoreRatio()) + " of stable";
+      case PREFERENCE -> "rollback if canary preferred < " + pctOf(g.rollbackPreference());
+      case CHECK_FAILURES -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
+          num(g.rollbackCheckFailureRatio()), EvidenceWording.pct(g.minCheckFailureIncrease()));
+      case LATENCY -> "rollback if > " + pctOf(g.rollbackLatencyP95Ratio()) + " of stable";
+      case COST -> "rollback if > " + pctOf(g.rollbackCostRatio()) + " of stable";
+      case ERROR_RATE -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
+          num(g.rollbackErrorRateRatio()), EvidenceWording.pct(g.minErrorRateIncrease()));
+    };
+  }
+
+  String gateText(Guardrails g) {
+    return switch (this) {
+      case QUALITY -> "gate: >= " + pctOf(g.gateQualityRatio()) + " of stable";
+      case JUDGE_SCORE -> "gate: >= " + pctOf(g.gateJudgeScoreRatio()) + " of stable";
+      case PREFERENCE -> "gate: canary preferred >= " + pctOf(g.gatePreference());
+      case CHECK_FAILURES -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
+          num(g.gateCheckFailureRatio()), EvidenceWording.pct(g.minCheckFailureIncrease()));
+      case LATENCY -> "gate: <= " + pctOf(g.gateLatencyP95Ratio()) + " of stable";
+      case COST -> "gate: <= " + pctOf(g.gateCostRatio()) + " of stable";
+      case ERROR_RATE -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
+          num(g.gateErrorRateRatio()), EvidenceWording.pct(g.minErrorRateIncrease()));
+    };
+  }
+
+  String format(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    return switch (this) {
+      case QUALITY, JUDGE_SCORE, PREFERENCE -> String.format(Locale.ROOT, "%.3f", v);
+      case CHECK_FAILURES -> EvidenceWording.pct(v);
+      case LATENCY -> String.format(Locale.ROOT, "%.0f ms", v);
+      case COST -> String.format(Locale.ROOT, "$%.5f", v);
+      case ERROR_RATE -> EvidenceWording.pct(v);
+    };
+  }
+
+  private static String pctOf(double ratio) {
+    return num(100 * ratio) + "%";
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
+  }
+}
