@@ -76,11 +76,11 @@ final class Embedded {
     final List<String> log = new ArrayList<>();
 
     @Override
-    public synchronized void approve(String taskToken, String outputJson) {
+    public synchronized void approve(String taskToken, io.llmcanary.core.promotion.Approval approval) {
       if (!open.remove(taskToken)) {
         throw new StaleTaskTokenException("TaskTimedOut", null);
       }
-      log.add("success " + outputJson);
+      log.add("success " + approval);
     }
 
     @Override

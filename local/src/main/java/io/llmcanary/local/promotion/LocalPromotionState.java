@@ -103,7 +103,15 @@ public final class LocalPromotionState implements AutoCloseable {
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
           return Instant.parse(p.getValueAsString());
         }
-      })).addMixIn(OwedStep.class, OwedStepJson.class);
+      })).addMixIn(OwedStep.class, OwedStepJson.class)
+      .addMixIn(InProcessWorkflow.TaskOutcome.class, TaskOutcomeJson.class);
+
+  /** How a completed approval task waits in the state file until the workflow moves on from it. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = InProcessWorkflow.TaskOutcome.Succeeded.class, name = "Succeeded"),
+      @JsonSubTypes.Type(value = InProcessWorkflow.TaskOutcome.Failed.class, name = "Failed")})
+  private interface TaskOutcomeJson {}
 
   /** How the owed steps of a rollout are kept in the state file: a "type" field names the step. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")

@@ -3,6 +3,9 @@ package io.llmcanary.local.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.promotion.Approval;
+import io.llmcanary.core.promotion.InProcessWorkflow;
+import io.llmcanary.core.promotion.WorkflowRoutes;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
@@ -28,5 +31,20 @@ class LocalStateJsonTest {
 
     assertThat(json).contains("\"type\":\"ZeroCanary\"").contains("\"type\":\"FailApprovalTask\"");
     assertThat(LocalPromotionState.MAPPER.readValue(json, RolloutState.class)).isEqualTo(s);
+  }
+
+  @Test
+  void aCompletedApprovalTaskReadsBackAsTheApprovalOrTheFailureItWas() throws Exception {
+    for (InProcessWorkflow.TaskOutcome o : List.of(
+        new InProcessWorkflow.TaskOutcome.Succeeded(Approval.of("cli:bob", "looks fine", 1)),
+        new InProcessWorkflow.TaskOutcome.Failed("Rejected", "rejected by cli:ann: tone"))) {
+      InProcessWorkflow.Execution e = new InProcessWorkflow.Execution("chat", "r1", "local:execution:chat:r1",
+          WorkflowRoutes.State.AWAIT_APPROVAL, 1, 0, null, "tok", Instant.parse("2026-12-08T10:00:00Z"), o, null,
+          List.of("ApplyStage", "AwaitApproval"));
+
+      String json = LocalPromotionState.MAPPER.writeValueAsString(e);
+
+      assertThat(LocalPromotionState.MAPPER.readValue(json, InProcessWorkflow.Execution.class)).isEqualTo(e);
+    }
   }
 }

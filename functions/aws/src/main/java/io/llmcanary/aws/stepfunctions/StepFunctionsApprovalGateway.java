@@ -1,6 +1,8 @@
 package io.llmcanary.aws.stepfunctions;
 
+import io.llmcanary.codec.Json;
 import io.llmcanary.core.ports.ApprovalGateway;
+import io.llmcanary.core.promotion.Approval;
 import java.util.Objects;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
@@ -26,9 +28,10 @@ public final class StepFunctionsApprovalGateway implements ApprovalGateway {
   }
 
   @Override
-  public void approve(String taskToken, String outputJson) {
+  public void approve(String taskToken, Approval approval) {
+    String output = output(approval);
     try {
-      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(outputJson));
+      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(output));
     } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
       throw stale(e);
     }
@@ -40,6 +43,15 @@ public final class StepFunctionsApprovalGateway implements ApprovalGateway {
       sfn.sendTaskFailure(b -> b.taskToken(taskToken).error(cut(error, MAX_ERROR)).cause(cut(cause, MAX_CAUSE)));
     } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
       throw stale(e);
+    }
+  }
+
+  /** The task output the workflow hands to ApplyStage as "approval": the record's fields as a JSON object. */
+  static String output(Approval approval) {
+    try {
+      return Json.MAPPER.writeValueAsString(approval);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the approval", e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmcanary.core.promotion.Approval;
 import io.llmcanary.core.ports.ApprovalGateway.StaleTaskTokenException;
 import io.llmcanary.testing.AwsEndpoint;
 import io.llmcanary.testing.AwsIntegrationTest;
@@ -101,11 +102,13 @@ class StepFunctionsAdaptersIT {
     String arn = new StepFunctionsWorkflowStarter(sfn, stateMachineArn, Map.of()).start("app", "r-approve");
     String token = waitingTask().path("taskToken").asText();
 
-    new StepFunctionsApprovalGateway(sfn).approve(token, "{\"decision\":\"approve\",\"actor\":\"bob\"}");
+    Approval approval = new Approval("approve", "arn:aws:sts::1:assumed-role/Ops/\"bob\"", "ok\nreally", 0, 1);
+    new StepFunctionsApprovalGateway(sfn).approve(token, approval);
 
     DescribeExecutionResponse d = finished(arn);
     assertThat(d.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    assertThat(JSON.readTree(d.output()).path("approval").path("actor").asText()).isEqualTo("bob");
+    // the workflow hands the output on as "approval": the same record read back, as ApplyStage reads it
+    assertThat(JSON.treeToValue(JSON.readTree(d.output()).path("approval"), Approval.class)).isEqualTo(approval);
   }
 
   @Test
@@ -125,11 +128,11 @@ class StepFunctionsAdaptersIT {
     String arn = new StepFunctionsWorkflowStarter(sfn, stateMachineArn, Map.of()).start("app", "r-stale");
     String token = waitingTask().path("taskToken").asText();
     StepFunctionsApprovalGateway gateway = new StepFunctionsApprovalGateway(sfn);
-    gateway.approve(token, "{}");
+    gateway.approve(token, Approval.of("bob", "ok", 0));
     // The emulator completes the task asynchronously: until the execution has moved on, the token may still count.
     assertThat(finished(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
-    assertThatThrownBy(() -> gateway.approve(token, "{}")).isInstanceOf(StaleTaskTokenException.class)
+    assertThatThrownBy(() -> gateway.approve(token, Approval.of("bob", "ok", 0))).isInstanceOf(StaleTaskTokenException.class)
         .hasMessageContaining("no longer waits");
     assertThatThrownBy(() -> gateway.reject("never-issued", "Rejected", "x")).isInstanceOf(StaleTaskTokenException.class);
   }

@@ -59,7 +59,7 @@ final class DecideAction {
   private DecisionResult approve(RolloutState s, String actor, String reason) {
     Approval approval = Approval.of(actor, reason, s.stageIndex());
     try {
-      ports.approvals().approve(s.taskToken(), approval.toJson());
+      ports.approvals().approve(s.taskToken(), approval);
     } catch (StaleTaskTokenException e) {
       RolloutState now = w.load(s.application(), s.rolloutId());
       if (now.version() != s.version()) {

@@ -51,14 +51,20 @@ public final class InProcessWorkflow implements ApprovalGateway {
    * @param waitUntil      end of the current wait, in WAIT_STAGE
    * @param taskToken      the open approval task, in AWAIT_APPROVAL
    * @param deadline       when the approval task times out, in AWAIT_APPROVAL
-   * @param decision       the approval task's outcome once completed: the success output, or "error\ncause"
-   * @param decisionFailed whether {@code decision} is a failure
+   * @param decision       the approval task's outcome once completed, else null
    * @param last           the last action's answer
    * @param path           the states entered so far, by their state machine names
    */
+  /** How the approval task ended: completed with the approval (SendTaskSuccess), or failed (SendTaskFailure). */
+  public sealed interface TaskOutcome {
+    record Succeeded(Approval approval) implements TaskOutcome {}
+
+    record Failed(String error, String cause) implements TaskOutcome {}
+  }
+
   public record Execution(String application, String rolloutId, String executionArn, State state, int stageIndex,
-      int inconclusiveWaits, Instant waitUntil, String taskToken, Instant deadline, String decision,
-      boolean decisionFailed, StepResult last, List<String> path) {
+      int inconclusiveWaits, Instant waitUntil, String taskToken, Instant deadline, TaskOutcome decision,
+      StepResult last, List<String> path) {
 
     public Execution {
       path = List.copyOf(path);
@@ -176,7 +182,7 @@ public final class InProcessWorkflow implements ApprovalGateway {
           if (e.taskToken() == null) {
             String token = e.executionArn() + "#approval-" + UUID.randomUUID();
             e = put(new Execution(e.application(), e.rolloutId(), e.executionArn(), e.state(), e.stageIndex(),
-                e.inconclusiveWaits(), null, token, now.plus(settings.approvalTimeout()), null, false, e.last(),
+                e.inconclusiveWaits(), null, token, now.plus(settings.approvalTimeout()), null, e.last(),
                 e.path()));
             int stage = e.stageIndex();
             String arn = e.executionArn();
@@ -190,14 +196,16 @@ public final class InProcessWorkflow implements ApprovalGateway {
             }
           }
           if (e.decision() != null) {
-            if (!e.decisionFailed()) {
-              approval = Approval.fromJson(e.decision());
-              next = WorkflowRoutes.AFTER_APPROVAL;
-            } else {
-              String[] ec = e.decision().split("\n", 2);
-              failure[0] = ec[0];
-              failure[1] = ec.length > 1 ? ec[1] : "";
-              next = WorkflowRoutes.APPROVAL_ERRORS.getOrDefault(failure[0], State.REPORT_FAILURE);
+            switch (e.decision()) {
+              case TaskOutcome.Succeeded ok -> {
+                approval = ok.approval();
+                next = WorkflowRoutes.AFTER_APPROVAL;
+              }
+              case TaskOutcome.Failed f -> {
+                failure[0] = f.error();
+                failure[1] = f.cause() == null ? "" : f.cause();
+                next = WorkflowRoutes.APPROVAL_ERRORS.getOrDefault(failure[0], State.REPORT_FAILURE);
+              }
             }
             e = clearTask(e);
           } else if (!now.isBefore(e.deadline())) {
@@ -231,7 +239,7 @@ public final class InProcessWorkflow implements ApprovalGateway {
       e = executions.get(key(application, rolloutId));
       if (next == State.WAIT_STAGE) {
         e = put(new Execution(e.application(), e.rolloutId(), e.executionArn(), e.state(), e.stageIndex(),
-            e.inconclusiveWaits(), now.plus(settings.stageDuration()), null, null, null, false, e.last(), e.path()));
+            e.inconclusiveWaits(), now.plus(settings.stageDuration()), null, null, null, e.last(), e.path()));
       }
       e = enter(e, next);
     }
@@ -245,7 +253,7 @@ public final class InProcessWorkflow implements ApprovalGateway {
     }
     put(new Execution(e.application(), e.rolloutId(), e.executionArn(), e.state(),
         r.stageIndex() >= 0 ? r.stageIndex() : e.stageIndex(), r.inconclusiveWaits(), e.waitUntil(), e.taskToken(),
-        e.deadline(), e.decision(), e.decisionFailed(), r, e.path()));
+        e.deadline(), e.decision(), r, e.path()));
     State to = WorkflowRoutes.after(action, r.next());
     if (to == null) {
       failure[0] = WorkflowRoutes.UNEXPECTED_RESULT;
@@ -269,16 +277,16 @@ public final class InProcessWorkflow implements ApprovalGateway {
   // ------------------------------------------------------------------------ ApprovalGateway (the task callback)
 
   @Override
-  public synchronized void approve(String taskToken, String outputJson) {
-    complete(taskToken, outputJson, false);
+  public synchronized void approve(String taskToken, Approval approval) {
+    complete(taskToken, new TaskOutcome.Succeeded(approval));
   }
 
   @Override
   public synchronized void reject(String taskToken, String error, String cause) {
-    complete(taskToken, error + "\n" + (cause == null ? "" : cause), true);
+    complete(taskToken, new TaskOutcome.Failed(error, cause));
   }
 
-  private void complete(String taskToken, String decision, boolean failed) {
+  private void complete(String taskToken, TaskOutcome decision) {
     for (Map.Entry<String, Execution> en : executions.entrySet()) {
       Execution e = en.getValue();
       if (e.awaitingDecision() && e.taskToken().equals(taskToken)) {
@@ -286,7 +294,7 @@ public final class InProcessWorkflow implements ApprovalGateway {
           break; // timed out: like Step Functions, the token is dead even before the workflow noticed
         }
         en.setValue(new Execution(e.application(), e.rolloutId(), e.executionArn(), e.state(), e.stageIndex(),
-            e.inconclusiveWaits(), e.waitUntil(), e.taskToken(), e.deadline(), decision, failed, e.last(), e.path()));
+            e.inconclusiveWaits(), e.waitUntil(), e.taskToken(), e.deadline(), decision, e.last(), e.path()));
         return;
       }
     }
@@ -299,7 +307,7 @@ public final class InProcessWorkflow implements ApprovalGateway {
   private String register(String application, String rolloutId) {
     String arn = "local:execution:" + application + ":" + rolloutId;
     executions.put(key(application, rolloutId), new Execution(application, rolloutId, arn, State.APPLY_STAGE, 0, 0,
-        null, null, null, null, false, null, List.of(State.APPLY_STAGE.aslName())));
+        null, null, null, null, null, List.of(State.APPLY_STAGE.aslName())));
     return arn;
   }
 
@@ -308,13 +316,12 @@ public final class InProcessWorkflow implements ApprovalGateway {
     List<String> path = new ArrayList<>(e.path());
     path.add(at.aslName());
     return put(new Execution(e.application(), e.rolloutId(), e.executionArn(), at, e.stageIndex(),
-        e.inconclusiveWaits(), e.waitUntil(), e.taskToken(), e.deadline(), e.decision(), e.decisionFailed(), e.last(),
-        path));
+        e.inconclusiveWaits(), e.waitUntil(), e.taskToken(), e.deadline(), e.decision(), e.last(), path));
   }
 
   private Execution clearTask(Execution e) {
     return put(new Execution(e.application(), e.rolloutId(), e.executionArn(), e.state(), e.stageIndex(),
-        e.inconclusiveWaits(), e.waitUntil(), null, null, null, false, e.last(), e.path()));
+        e.inconclusiveWaits(), e.waitUntil(), null, null, null, e.last(), e.path()));
   }
 
   private Execution put(Execution e) {

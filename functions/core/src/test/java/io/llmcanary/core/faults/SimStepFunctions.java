@@ -28,7 +28,7 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
 
   /** A callback task: open until completed once, or timed out. */
   static final class Task {
-    String success;
+    Approval success;
     String error;
     boolean timedOut;
 
@@ -100,9 +100,9 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
   }
 
   @Override
-  public void approve(String taskToken, String outputJson) {
+  public void approve(String taskToken, Approval approval) {
     Task t = callback("states.SendTaskSuccess", taskToken);
-    t.success = outputJson;
+    t.success = approval;
     io.after("states.SendTaskSuccess");
   }
 
@@ -213,7 +213,7 @@ final class SimStepFunctions implements ApprovalGateway, WorkflowStarter {
       t.error = "States.Timeout";
     }
     if (t.success != null) {
-      e.approval = Approval.fromJson(t.success);
+      e.approval = t.success;
       e.token = null;
       e.attempts = 0;
       e.state = WorkflowRoutes.AFTER_APPROVAL;

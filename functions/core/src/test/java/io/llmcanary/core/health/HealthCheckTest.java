@@ -347,7 +347,7 @@ class HealthCheckTest {
     AtomicInteger tries = new AtomicInteger();
     HealthCheck hc = new HealthCheck(store, metrics, config, alerts, new io.llmcanary.core.ports.ApprovalGateway() {
       @Override
-      public void approve(String t, String o) { }
+      public void approve(String t, io.llmcanary.core.promotion.Approval o) { }
 
       @Override
       public void reject(String t, String e, String c) {

@@ -136,7 +136,7 @@ class InProcessWorkflowTest {
     assertThat(e.state()).isEqualTo(State.REJECTED);
     assertThat(e.path()).endsWith("AwaitApproval", "ExpireApproval", "Rejected");
     assertThat(f.state("idle").reason()).contains("no decision within 7 days");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> wf.approve(token, "{}"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> wf.approve(token, Approval.of("bob", "late", 0)))
         .isInstanceOf(io.llmcanary.core.ports.ApprovalGateway.StaleTaskTokenException.class);
   }
 

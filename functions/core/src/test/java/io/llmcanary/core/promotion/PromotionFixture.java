@@ -84,11 +84,11 @@ final class PromotionFixture {
     }
 
     @Override
-    public synchronized void approve(String taskToken, String outputJson) {
+    public synchronized void approve(String taskToken, Approval approval) {
       if (!open.remove(taskToken)) {
         throw new StaleTaskTokenException("TaskTimedOut: " + taskToken, null);
       }
-      log.add("success " + taskToken + " " + outputJson);
+      log.add("success " + taskToken + " " + approval);
     }
 
     @Override
