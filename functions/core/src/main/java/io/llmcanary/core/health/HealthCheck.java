@@ -106,39 +106,72 @@ public final class HealthCheck {
     return new HealthCheckReport(now, results, reconciled);
   }
 
+  /** Steps 1–3 for one rollout, each its own method below. */
   private RolloutCheck check(RolloutState s, ConfigRead cfg, Instant now) {
-    List<StepOutcome> resumed = List.of();
-    if (s.owes()) {
-      resumed = rollback.finish(s);
-      s = store.get(s.application(), s.rolloutId()).orElse(s);
-    }
+    Owed owed = finishOwed(s);
+    s = owed.state();
     if (s.status().isTerminal()) {
-      return resumed.isEmpty()
+      return owed.steps().isEmpty()
           ? result(s, RolloutCheck.Action.NO_OP, null, "rollout is " + s.status() + " with nothing owed", null,
               List.of())
           : result(s, RolloutCheck.Action.RESUMED, null, "finished owed steps of the " + s.status() + " rollout",
-              null, resumed);
+              null, owed.steps());
     }
     Guardrails g = guardrailsFor(s, cfg);
+    return switch (judge(s, g, now)) {
+      case Judged.NotJudged gap -> result(s, RolloutCheck.Action.NOT_JUDGED, gap.verdict().outcome(),
+          gap.verdict().reason(), null, owed.steps());
+      case Judged.Verdicted j when j.verdict().outcome() != Outcome.REGRESSION -> result(s,
+          RolloutCheck.Action.JUDGED, j.verdict().outcome(), j.verdict().reason(), j.verdict().table(), owed.steps());
+      case Judged.Verdicted j -> rollBack(s, j, g, cfg, now);
+    };
+  }
+
+  /** What step 1 leaves: the rollout as it is now, and the owed steps it finished. */
+  private record Owed(RolloutState state, List<StepOutcome> steps) {}
+
+  /** Step 1: finishes what the rollout owes (whoever finds owed work finishes it). */
+  private Owed finishOwed(RolloutState s) {
+    if (!s.owes()) {
+      return new Owed(s, List.of());
+    }
+    List<StepOutcome> resumed = rollback.finish(s);
+    return new Owed(store.get(s.application(), s.rolloutId()).orElse(s), resumed);
+  }
+
+  /** What step 2 found: a verdict on the windows read, or no verdict because they could not be read. */
+  private sealed interface Judged {
+    Verdict verdict();
+
+    record Verdicted(JudgeInput input, Verdict verdict) implements Judged {}
+
+    record NotJudged(Verdict verdict) implements Judged {}
+  }
+
+  /** Step 2: judges everything since the stage began plus the last hour, and leaves the verdict in the audit trail. */
+  private Judged judge(RolloutState s, Guardrails g, Instant now) {
     JudgeInput input;
     Verdict v;
     try {
       input = metrics.fetch(s.application(), s.rolloutId(), s.stageStartedAt(), now);
       v = policy.rollbackCheck(input, g);
     } catch (RuntimeException e) {
-      // No data is never a reason to roll back (DESIGN.md §8): record the gap, count it, look again next run.
+      // No data is never a reason to roll back: record the gap, count it, look again next run.
       Verdict gap = new Verdict(Outcome.INCONCLUSIVE, Verdict.Kind.ROLLBACK_CHECK, List.of(),
           "metrics unavailable: " + describe(e));
       store.append(AuditEvent.decision(s, now, settings.actor(), "VERDICT", gap.outcome() + ": " + gap.reason(),
           null));
-      return result(s, RolloutCheck.Action.NOT_JUDGED, gap.outcome(), gap.reason(), null, resumed);
+      return new Judged.NotJudged(gap);
     }
     store.append(AuditEvent.decision(s, now, settings.actor(), "VERDICT", v.outcome() + ": " + v.reason(),
         v.table()));
-    if (v.outcome() != Outcome.REGRESSION) {
-      return result(s, RolloutCheck.Action.JUDGED, v.outcome(), v.reason(), v.table(), resumed);
-    }
-    JudgeInput evidence = input;
+    return new Judged.Verdicted(input, v);
+  }
+
+  /** Step 3: a REGRESSION stops the canary through the one {@link RollbackAction}, with the alert it composes. */
+  private RolloutCheck rollBack(RolloutState s, Judged.Verdicted j, Guardrails g, ConfigRead cfg, Instant now) {
+    Verdict v = j.verdict();
+    JudgeInput evidence = j.input();
     RolloutConfig c = cfg.config();
     ChangeReport change = c != null && c.rolloutId().equals(s.rolloutId()) ? ChangeReport.of(c).orElse(null) : null;
     RollbackAction.Stop stop = new RollbackAction.Stop(
