@@ -15,11 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and verifies feedback tokens: {@code ft2.<base64url(payload)>.<base64url(HMAC-SHA256)>}, the payload being
- * {@code requestId|application|rolloutId|versionBit|issuedAtEpochSecond|userKey}. The MAC covers the {@code ft2.}
- * prefix and the encoded payload, so neither the format version nor any field can be changed without the key.
+ * {@code requestId|rolloutTag|versionBit|issuedAtEpochSecond|userKey}. The MAC covers the {@code ft2.} prefix and
+ * the encoded payload, so neither the format version nor any field can be changed without the key.
  *
- * <p>The payload is readable by whoever holds the token, so the version is not written in clear: its bit is
- * XORed with a bit of a keyed hash of the request id, which looks random to the client. The serving version stays
+ * <p>The payload is readable by whoever holds the token, so it tells nothing a client could use to pick its
+ * bucket or its version: the application and rollout id appear only as a keyed tag (the rollout id is the default
+ * assignment salt), and the version bit is XORed with a bit of a keyed hash of the request id, which looks random
+ * to the client. The serving version stays
  * hidden from end users ({@code CANARY_EXPOSE_VERSION}); flipping the bit breaks the MAC like any other change.
  * {@code userKey} binds the token to the user it was issued to (the keyed pseudonym), so a token handed to or
  * stolen by someone else is refused.
@@ -75,8 +77,8 @@ public final class FeedbackTokens {
     Mac mac = macs.get(0).get();
     String rid = field(t.requestId(), "requestId");
     int bit = (t.version() == Variant.CANARY ? 1 : 0) ^ mask(mac, rid);
-    String payload = String.join("|", rid, field(t.application(), "application"), field(t.rolloutId(), "rolloutId"),
-        Integer.toString(bit), Long.toString(t.issuedAtEpochSecond()), field(t.userKey(), "userKey"));
+    String payload = String.join("|", rid, rolloutTag(mac, field(t.application(), "application"),
+        field(t.rolloutId(), "rolloutId")), Integer.toString(bit), Long.toString(t.issuedAtEpochSecond()), field(t.userKey(), "userKey"));
     String signed = PREFIX + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
     byte[] tag = mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
     return signed + "." + B64.encodeToString(tag);
@@ -120,21 +122,22 @@ public final class FeedbackTokens {
           "the feedback token's signature does not match: it was altered or not issued by this service");
     }
     String[] f = new String(payloadBytes, StandardCharsets.UTF_8).split("\\|", -1);
-    if (f.length != 6 || !(f[3].equals("0") || f[3].equals("1")) || f[0].isEmpty() || f[5].isEmpty()) {
+    if (f.length != 5 || !(f[2].equals("0") || f[2].equals("1")) || f[0].isEmpty() || f[4].isEmpty()) {
       return malformed();
     }
     long issued;
     try {
-      issued = Long.parseLong(f[4]);
+      issued = Long.parseLong(f[3]);
     } catch (NumberFormatException e) {
       return malformed();
     }
-    int bit = Integer.parseInt(f[3]) ^ mask(signer, f[0]);
-    FeedbackToken t = new FeedbackToken(f[0], f[1], f[2], bit == 1 ? Variant.CANARY : Variant.STABLE, issued, f[5]);
-    if (!t.application().equals(application) || !t.rolloutId().equals(rolloutId)) {
+    int bit = Integer.parseInt(f[2]) ^ mask(signer, f[0]);
+    if (!f[1].equals(rolloutTag(signer, application, rolloutId))) {
       return new TokenCheck.Refused(TokenCheck.Reason.WRONG_ROLLOUT,
           "the feedback token belongs to another rollout than the one running now; feedback is only taken for the current rollout");
     }
+    FeedbackToken t = new FeedbackToken(f[0], application, rolloutId, bit == 1 ? Variant.CANARY : Variant.STABLE,
+        issued, f[4]);
     if (userKey == null || !MessageDigest.isEqual(t.userKey().getBytes(StandardCharsets.UTF_8),
         userKey.getBytes(StandardCharsets.UTF_8))) {
       return new TokenCheck.Refused(TokenCheck.Reason.OTHER_USER,
@@ -149,6 +152,12 @@ public final class FeedbackTokens {
           "the feedback token has expired: feedback is taken for " + ttl.toHours() + " h after the answer");
     }
     return new TokenCheck.Valid(t);
+  }
+
+  /** The application and rollout as 16 characters of a keyed hash: comparable by us, opaque to the client. */
+  private static String rolloutTag(Mac mac, String application, String rolloutId) {
+    byte[] h = mac.doFinal(("llm-canary/rollout-tag|" + application + "|" + rolloutId).getBytes(StandardCharsets.UTF_8));
+    return B64.encodeToString(h).substring(0, 16);
   }
 
   /** The bit that hides the version: a keyed hash of the request id, so the client cannot tell it from noise. */

@@ -44,7 +44,7 @@ class FeedbackTokensTest {
     String t = tokens.sign(token(Variant.CANARY));
     String[] parts = t.split("\\.");
     String[] f = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).split("\\|");
-    f[3] = f[3].equals("0") ? "1" : "0";
+    f[2] = f[2].equals("0") ? "1" : "0";
     String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(String.join("|", f).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
@@ -58,8 +58,8 @@ class FeedbackTokensTest {
       for (Variant v : Variant.values()) {
         String t = tokens.sign(new FeedbackToken("req-" + i, "chat-app", "rollout-7", v, T0.getEpochSecond(), USER));
         String payload = new String(Base64.getUrlDecoder().decode(t.split("\\.")[1]), StandardCharsets.UTF_8);
-        assertThat(payload).doesNotContain("canary").doesNotContain("stable");
-        ones[v.ordinal()] += payload.split("\\|")[3].equals("1") ? 1 : 0;
+        assertThat(payload).doesNotContain("canary").doesNotContain("stable").doesNotContain("rollout-7");
+        ones[v.ordinal()] += payload.split("\\|")[2].equals("1") ? 1 : 0;
       }
     }
     assertThat(ones[0]).isBetween(140, 260);

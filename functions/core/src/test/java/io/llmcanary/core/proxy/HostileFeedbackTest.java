@@ -127,7 +127,7 @@ class HostileFeedbackTest {
     String t = tokenFor("mallory", "req-1");
     String[] parts = t.split("\\.");
     String[] f = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).split("\\|");
-    f[3] = f[3].equals("0") ? "1" : "0";
+    f[2] = f[2].equals("0") ? "1" : "0";
     String otherVersion = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(String.join("|", f).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     assertRefused(container(shared).feedback(as("mallory", otherVersion), "fb-1"), 403, "forged_feedback_token");
