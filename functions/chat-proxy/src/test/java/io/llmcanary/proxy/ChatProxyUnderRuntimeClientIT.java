@@ -124,7 +124,7 @@ class ChatProxyUnderRuntimeClientIT {
     assertThat(body.path("version").asText()).isIn("stable", "canary").isEqualTo(header(response, "x-canary-version"));
     assertThat(body.path("requestId").asText())
         .isEqualTo(JSON.readTree(event(name)).at("/requestContext/requestId").asText());
-    assertThat(body.path("feedbackToken").asText()).startsWith("ft1.");
+    assertThat(body.path("feedbackToken").asText()).startsWith("ft2.");
   }
 
   static Stream<Arguments> invalid() {
