@@ -1,6 +1,6 @@
 package io.llmcanary.proxy;
 
-import io.llmcanary.aws.DynamoDbFeedbackLedger;
+import io.llmcanary.aws.dynamodb.DynamoDbFeedbackLedger;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;

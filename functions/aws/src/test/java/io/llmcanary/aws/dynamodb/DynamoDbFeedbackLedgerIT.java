@@ -1,4 +1,4 @@
-package io.llmcanary.aws;
+package io.llmcanary.aws.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.llmcanary.aws;
+package io.llmcanary.aws.dynamodb;
 
 import io.llmcanary.core.ports.FeedbackLedger;
 import java.time.Instant;
