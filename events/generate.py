@@ -64,13 +64,20 @@ def chat_body(**over):
     return json.dumps(b)
 
 
-def token(request_id, application, rollout, version, issued):
-    key = hmac.new(LOCAL_DEV_SECRET.encode(), b"llm-canary/feedback-token/v1", hashlib.sha256).digest()
-    payload = "|".join([request_id, application, rollout, "c" if version == "canary" else "s", str(issued)])
+def token(request_id, application, rollout, version, issued, user="user-4711"):
+    """A feedback token as FeedbackTokens signs it (ft2): the rollout as a keyed tag, the version bit masked by a
+    keyed hash of the request id, bound to the user's keyed pseudonym (ProxyKeys, UserPseudonymizer)."""
+    secret = LOCAL_DEV_SECRET.encode()
+    key = hmac.new(secret, b"llm-canary/feedback-token/v1", hashlib.sha256).digest()
+    pseudonym_key = hmac.new(secret, b"llm-canary/user-pseudonym/v1", hashlib.sha256).digest()
+    mac = lambda m: hmac.new(key, m.encode(), hashlib.sha256).digest()
     b64 = lambda b: base64.urlsafe_b64encode(b).decode().rstrip("=")
-    signed = "ft1." + b64(payload.encode())
-    mac = hmac.new(key, signed.encode(), hashlib.sha256).digest()
-    return signed + "." + b64(mac)
+    tag = b64(mac("llm-canary/rollout-tag|" + application + "|" + rollout))[:16]
+    bit = (1 if version == "canary" else 0) ^ (mac("llm-canary/version-mask|" + request_id)[0] & 1)
+    user_key = "u_" + hmac.new(pseudonym_key, user.encode(), hashlib.sha256).hexdigest()[:16]
+    payload = "|".join([request_id, tag, str(bit), str(issued), user_key])
+    signed = "ft2." + b64(payload.encode())
+    return signed + "." + b64(mac(signed))
 
 
 # /chat, valid
@@ -101,15 +108,21 @@ event("chat-invalid-base64", "%%% not base64 %%%", b64=True, raw=True)
 event("chat-wrong-method", None, method="GET")
 event("chat-unknown-path", chat_body(), path="/chats")
 # /feedback
-event("feedback-valid", json.dumps({"feedbackToken": "{{feedbackToken}}", "score": "up"}), path="/feedback")
-event("feedback-down", json.dumps({"feedbackToken": "{{feedbackToken}}", "score": 0.2}), path="/feedback")
+# userId: the user the answer was given to (CANARY_USER_IDENTITY=body; with jwt:sub or iam it comes from the
+# request context and a body userId is ignored)
+event("feedback-valid", json.dumps({"feedbackToken": "{{feedbackToken}}", "score": "up", "userId": "user-4711"}),
+      path="/feedback")
+event("feedback-down", json.dumps({"feedbackToken": "{{feedbackToken}}", "score": 0.2, "userId": "user-4711"}),
+      path="/feedback")
+event("feedback-other-user", json.dumps({"feedbackToken": "{{feedbackToken}}", "score": 0, "userId": "user-0815"}),
+      path="/feedback")
 event("feedback-forged", json.dumps({"feedbackToken": token("EvTchatvalid=", "local", "local-demo", "canary", 1795688130)[:-6] + "AAAAAA",
-                                     "score": "up"}), path="/feedback")
+                                     "score": "up", "userId": "user-4711"}), path="/feedback")
 event("feedback-expired", json.dumps({"feedbackToken": token("EvTold=", "local", "local-demo", "stable", 1577836800),
-                                      "score": "down"}), path="/feedback")
+                                      "score": "down", "userId": "user-4711"}), path="/feedback")
 event("feedback-cross-rollout", json.dumps({"feedbackToken": token("EvTprev=", "local", "previous-rollout", "canary", 1795688130),
-                                            "score": 1}), path="/feedback")
-event("feedback-not-a-token", json.dumps({"feedbackToken": "hello", "score": "up"}), path="/feedback")
+                                            "score": 1, "userId": "user-4711"}), path="/feedback")
+event("feedback-not-a-token", json.dumps({"feedbackToken": "hello", "score": "up", "userId": "user-4711"}), path="/feedback")
 event("feedback-missing-token", json.dumps({"score": "up"}), path="/feedback")
-event("feedback-score-out-of-range", json.dumps({"feedbackToken": "ft1.x.y", "score": 1.5}), path="/feedback")
-event("feedback-score-wrong-type", json.dumps({"feedbackToken": "ft1.x.y", "score": True}), path="/feedback")
+event("feedback-score-out-of-range", json.dumps({"feedbackToken": "ft2.x.y", "score": 1.5}), path="/feedback")
+event("feedback-score-wrong-type", json.dumps({"feedbackToken": "ft2.x.y", "score": True}), path="/feedback")

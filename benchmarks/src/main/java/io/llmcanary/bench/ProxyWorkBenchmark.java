@@ -181,7 +181,7 @@ public class ProxyWorkBenchmark {
   @Benchmark
   public String feedbackToken() {
     int i = nextIndex();
-    return tokens.sign(new FeedbackToken("req-" + i, "local", "local-demo", Variant.STABLE, 1_764_151_200L));
+    return tokens.sign(new FeedbackToken("req-" + i, "local", "local-demo", Variant.STABLE, 1_764_151_200L, "u_0123456789abcdef"));
   }
 
   @Benchmark

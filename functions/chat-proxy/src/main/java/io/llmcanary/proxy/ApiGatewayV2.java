@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmcanary.codec.Json;
+import io.llmcanary.core.proxy.Caller;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -34,7 +35,21 @@ public final class ApiGatewayV2 {
       e.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
     }
     return new HttpCall(method, path, ctx == null ? null : ctx.getStage(), headers, e.getBody(),
-        e.getIsBase64Encoded(), ctx == null ? null : ctx.getRequestId());
+        e.getIsBase64Encoded(), ctx == null ? null : ctx.getRequestId(), caller(ctx));
+  }
+
+  /**
+   * The authenticated identity API Gateway put in the request context: {@code authorizer.jwt.claims.sub} (JWT
+   * authorizer), {@code authorizer.iam.userArn} (IAM auth). Headers are never read for it: a client sets those.
+   */
+  static Caller caller(APIGatewayV2HTTPEvent.RequestContext ctx) {
+    if (ctx == null || ctx.getAuthorizer() == null) {
+      return Caller.NONE;
+    }
+    APIGatewayV2HTTPEvent.RequestContext.Authorizer a = ctx.getAuthorizer();
+    String sub = a.getJwt() == null || a.getJwt().getClaims() == null ? null : a.getJwt().getClaims().get("sub");
+    String arn = a.getIam() == null ? null : a.getIam().getUserArn();
+    return new Caller(sub, arn);
   }
 
   public static APIGatewayV2HTTPResponse toResponse(HttpReply r) {
@@ -84,6 +99,26 @@ public final class ApiGatewayV2 {
         http.setSourceIp(text(h, "sourceIp"));
         http.setUserAgent(text(h, "userAgent"));
         ctx.setHttp(http);
+      }
+      JsonNode auth = c.get("authorizer");
+      if (auth != null && auth.isObject()) {
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+        JsonNode jwt = auth.get("jwt");
+        if (jwt != null && jwt.isObject()) {
+          APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT j = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
+          j.setClaims(map(jwt.get("claims")));
+          authorizer.setJwt(j);
+        }
+        JsonNode iam = auth.get("iam");
+        if (iam != null && iam.isObject()) {
+          APIGatewayV2HTTPEvent.RequestContext.IAM i = new APIGatewayV2HTTPEvent.RequestContext.IAM();
+          i.setUserArn(text(iam, "userArn"));
+          i.setUserId(text(iam, "userId"));
+          i.setAccountId(text(iam, "accountId"));
+          i.setCallerId(text(iam, "callerId"));
+          authorizer.setIam(i);
+        }
+        ctx.setAuthorizer(authorizer);
       }
       e.setRequestContext(ctx);
     }

@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * {@code POST /feedback}, turns bodies into validated requests, calls the core services, writes the JSON answer
  * and one structured log line. Every failure becomes a JSON error; nothing below it can put a stack trace into a
  * response.
+ *
+ * <p>The serving version is the operators' to know, not the end user's: a client that knows which answers are
+ * canary's can aim its feedback at them (issue 15). Unless {@code exposeVersion} ({@code CANARY_EXPOSE_VERSION}),
+ * answers carry neither the {@code version} field nor the {@code x-canary-version} and {@code x-canary-fallback}
+ * headers, and the usage leaves out the cost (a price per model names the model). Logs and metrics always have it.
  */
 public final class ChatProxyApp {
 
@@ -44,9 +49,17 @@ public final class ChatProxyApp {
   private final RequestBodies bodies;
   private final JsonLog log;
   private final LongSupplier nanoTime;
+  private final boolean exposeVersion;
 
+  /** With the version shown to clients (local runs, tests). */
   public ChatProxyApp(ChatService chat, FeedbackService feedback, RequestValidator validator, JsonLog log,
       LongSupplier nanoTime) {
+    this(chat, feedback, validator, log, nanoTime, true);
+  }
+
+  public ChatProxyApp(ChatService chat, FeedbackService feedback, RequestValidator validator, JsonLog log,
+      LongSupplier nanoTime, boolean exposeVersion) {
+    this.exposeVersion = exposeVersion;
     this.chat = chat;
     this.feedback = feedback;
     this.validator = validator;
@@ -70,7 +83,8 @@ public final class ChatProxyApp {
           if (parsed.error() != null) {
             yield reject(route, requestId, parsed.error(), start);
           }
-          yield route.equals("chat") ? chat(parsed.json(), requestId, start) : feedback(parsed.json(), requestId, start);
+          yield route.equals("chat") ? chat(parsed.json(), call, requestId, start)
+              : feedback(parsed.json(), call, requestId, start);
         }
         default -> reject("unknown", requestId, ApiError.notFound(call.path()), start);
       };
@@ -80,12 +94,12 @@ public final class ChatProxyApp {
     }
   }
 
-  private HttpReply chat(Object json, String requestId, long start) {
+  private HttpReply chat(Object json, HttpCall call, String requestId, long start) {
     Validated<ChatApiRequest> v = validator.chat(json);
     if (v instanceof Validated.Invalid<ChatApiRequest> bad) {
       return reject("chat", requestId, bad.error(), start);
     }
-    ChatOutcome outcome = chat.chat(((Validated.Ok<ChatApiRequest>) v).value(), requestId);
+    ChatOutcome outcome = chat.chat(((Validated.Ok<ChatApiRequest>) v).value(), call.caller(), requestId);
     return switch (outcome) {
       case ChatOutcome.Answered a -> {
         log.request(a.trace(), null, ms(start));
@@ -93,24 +107,28 @@ public final class ChatProxyApp {
       }
       case ChatOutcome.Refused r -> {
         log.request(r.trace(), r.error(), ms(start));
-        yield error(r.error(), requestId, r.trace().version() == null ? null : r.trace().version().wireName());
+        yield error(r.error(), requestId,
+            !exposeVersion || r.trace().version() == null ? null : r.trace().version().wireName());
       }
     };
   }
 
-  private HttpReply feedback(Object json, String requestId, long start) {
+  private HttpReply feedback(Object json, HttpCall call, String requestId, long start) {
     Validated<FeedbackApiRequest> v = validator.feedback(json);
     if (v instanceof Validated.Invalid<FeedbackApiRequest> bad) {
       return reject("feedback", requestId, bad.error(), start);
     }
-    FeedbackOutcome outcome = feedback.feedback(((Validated.Ok<FeedbackApiRequest>) v).value(), requestId);
+    FeedbackOutcome outcome = feedback.feedback(((Validated.Ok<FeedbackApiRequest>) v).value(), call.caller(),
+        requestId);
     return switch (outcome) {
       case FeedbackOutcome.Recorded r -> {
         log.request(r.trace(), null, ms(start));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("recorded", true);
         body.put("requestId", r.requestId());
-        body.put("version", r.version().wireName());
+        if (exposeVersion) {
+          body.put("version", r.version().wireName());
+        }
         body.put("score", r.score());
         yield reply(200, body, requestId, null, false);
       }
@@ -126,14 +144,18 @@ public final class ChatProxyApp {
     return error(error, requestId, null);
   }
 
-  private static Map<String, Object> answerJson(ChatAnswer a) {
+  private Map<String, Object> answerJson(ChatAnswer a) {
     Map<String, Object> usage = new LinkedHashMap<>();
     usage.put("inputTokens", a.inputTokens());
     usage.put("outputTokens", a.outputTokens());
-    usage.put("cost", a.cost());
+    if (exposeVersion) {
+      usage.put("cost", a.cost());
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("answer", a.answer());
-    body.put("version", a.version().wireName());
+    if (exposeVersion) {
+      body.put("version", a.version().wireName());
+    }
     body.put("requestId", a.requestId());
     body.put("feedbackToken", a.feedbackToken());
     body.put("usage", usage);
@@ -141,7 +163,8 @@ public final class ChatProxyApp {
   }
 
   private HttpReply ok(Map<String, Object> body, String requestId, ChatAnswer a) {
-    return reply(200, body, requestId, a.version().wireName(), a.fallback());
+    return exposeVersion ? reply(200, body, requestId, a.version().wireName(), a.fallback())
+        : reply(200, body, requestId, null, false);
   }
 
   private HttpReply error(ApiError e, String requestId, String version) {

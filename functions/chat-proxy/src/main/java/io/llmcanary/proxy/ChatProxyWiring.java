@@ -1,5 +1,6 @@
 package io.llmcanary.proxy;
 
+import io.llmcanary.aws.dynamodb.DynamoDbFeedbackLedger;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.openai.OpenAiCompatibleChatModel;
@@ -10,12 +11,15 @@ import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.feedback.FeedbackTokens;
 import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.core.embedded.InMemoryFeedbackLedger;
 import io.llmcanary.core.ports.ChatModel;
+import io.llmcanary.core.ports.FeedbackLedger;
 import io.llmcanary.core.ports.JudgeHandoff;
 import io.llmcanary.core.proxy.ChatModels;
 import io.llmcanary.core.proxy.ChatService;
 import io.llmcanary.core.proxy.ConfigEvent;
 import io.llmcanary.core.proxy.FeedbackService;
+import io.llmcanary.core.proxy.UserIdentity;
 import io.llmcanary.core.proxy.ProxyKeys;
 import io.llmcanary.core.proxy.ProxySettings;
 import io.llmcanary.core.proxy.RequestLimits;
@@ -43,6 +47,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -61,7 +67,16 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  *                                (resolve it from Secrets Manager in the template, never put it in code)
  * CANARY_SECRET_PREVIOUS         optional: still verifies feedback tokens during a rotation
  * CANARY_FEEDBACK_TTL_HOURS      feedback accepted this long after the answer, default 168
- * CANARY_MODEL_TIMEOUT_SECONDS   model call timeout (504 after it), default 25
+ * CANARY_MODEL_TIMEOUT_SECONDS   one model call's timeout, default 25
+ * CANARY_REQUEST_BUDGET_MS       the whole /chat request's model time, the fallback to stable included (the JSON 504
+ *                                after it), default 28000: below API Gateway's 30 s integration timeout
+ * CANARY_USER_IDENTITY           where the user comes from: jwt:sub, iam or body (default body; the template sets
+ *                                jwt:sub or iam after the API's auth mode)
+ * CANARY_FEEDBACK_TABLE          the feedback ledger's DynamoDB table (once per answer, the per-user cap, across
+ *                                containers); unset: an in-memory ledger, per container only (logged at init)
+ * CANARY_FEEDBACK_PER_USER_PER_HOUR  feedbacks one user may give per rollout per hour, default 20
+ * CANARY_EXPOSE_VERSION          true: answers name their version (body, headers, cost); default false
+ * DYNAMODB_ENDPOINT_URL          optional endpoint override of the ledger's client (emulators)
  * CANARY_METRICS_NAMESPACE       EMF namespace, default LlmCanary
  * CANARY_APPLICATION             application recorded while no config was ever read, default "default"
  * CANARY_FALLBACK_MODEL, CANARY_FALLBACK_PROVIDER, CANARY_FALLBACK_SYSTEM_PROMPT, CANARY_FALLBACK_MAX_TOKENS
@@ -126,16 +141,50 @@ public final class ChatProxyWiring {
           (int) num(env, "CANARY_FALLBACK_MAX_TOKENS", 1024));
     }
     JudgeHandoff handoff = judgeHandoff(env, awsCredentials);
+    UserIdentity identity = UserIdentity.parse(env.getOrDefault("CANARY_USER_IDENTITY", "body"));
+    ProxySettings settings = new ProxySettings(modelTimeout,
+        Duration.ofSeconds(num(env, "CANARY_CONFIG_MAX_AGE_SECONDS", 900)), fallback, env.get("CANARY_APPLICATION"),
+        100_000, Duration.ofMillis(num(env, "CANARY_REQUEST_BUDGET_MS", ProxySettings.DEFAULT_REQUEST_BUDGET.toMillis())),
+        identity, (int) num(env, "CANARY_FEEDBACK_PER_USER_PER_HOUR", ProxySettings.DEFAULT_FEEDBACK_PER_USER_PER_HOUR));
     return builder()
         .judgeHandoff(handoff)
+        .feedbackLedger(feedbackLedger(env, awsCredentials))
+        .exposeVersion(Boolean.parseBoolean(env.getOrDefault("CANARY_EXPOSE_VERSION", "false").trim()))
         .configSource(listener -> new AppConfigAgentConfigSource(agent, Clock.systemUTC(), listener))
         .models(new ChatModels(models))
         .secret(required(env, "CANARY_SECRET"), env.get("CANARY_SECRET_PREVIOUS"))
         .feedbackTtl(Duration.ofHours(num(env, "CANARY_FEEDBACK_TTL_HOURS", 168)))
         .namespace(env.get("CANARY_METRICS_NAMESPACE"))
-        .settings(new ProxySettings(modelTimeout, Duration.ofSeconds(num(env, "CANARY_CONFIG_MAX_AGE_SECONDS", 900)),
-            fallback, env.get("CANARY_APPLICATION"), 100_000))
+        .settings(settings)
         .build();
+  }
+
+  /**
+   * The feedback ledger this environment asks for: {@link DynamoDbFeedbackLedger} on {@code CANARY_FEEDBACK_TABLE}
+   * (its client built here, once: 2 s for the whole call, 2 attempts), else null, for the builder's in-memory one.
+   */
+  static FeedbackLedger feedbackLedger(Map<String, String> env, AwsCredentialsProvider awsCredentials) {
+    String table = env.get("CANARY_FEEDBACK_TABLE");
+    if (table == null || table.isBlank()) {
+      new JsonLog(JsonLog.stdout(), Clock.systemUTC()).info("feedback_ledger", Map.of("level_hint", "WARN",
+          "store", "memory", "scope", "this container only",
+          "fix", "set CANARY_FEEDBACK_TABLE so a feedback token counts once across all containers"));
+      return null;
+    }
+    if (!bedrockWired(env)) {
+      throw new IllegalStateException("environment variable AWS_REGION is required with CANARY_FEEDBACK_TABLE");
+    }
+    Duration bound = Duration.ofSeconds(2);
+    DynamoDbClientBuilder b = DynamoDbClient.builder()
+        .region(Region.of(env.get("AWS_REGION")))
+        .credentialsProvider(awsCredentials != null ? awsCredentials : DefaultCredentialsProvider.builder().build())
+        .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(bound).socketTimeout(bound).build())
+        .overrideConfiguration(o -> o.apiCallTimeout(bound).retryStrategy(r -> r.maxAttempts(2)));
+    String endpoint = env.get("DYNAMODB_ENDPOINT_URL");
+    if (endpoint != null && !endpoint.isBlank()) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    return new DynamoDbFeedbackLedger(b.build(), table.trim());
   }
 
   /** Bedrock is wired when the region is known (always, in Lambda). */
@@ -235,6 +284,8 @@ public final class ChatProxyWiring {
     private LongSupplier nanoTime = System::nanoTime;
     private Consumer<String> out = JsonLog.stdout();
     private JudgeHandoff judgeHandoff = JudgeHandoff.NONE;
+    private FeedbackLedger feedbackLedger;
+    private boolean exposeVersion;
 
     /** A source built with the listener that logs and counts config events. */
     public Builder configSource(Function<ConfigEvent.Listener, SnapshotConfigSource> factory) {
@@ -293,6 +344,21 @@ public final class ChatProxyWiring {
       return this;
     }
 
+    /**
+     * What feedback was taken, shared by all containers (the DynamoDB table in Lambda). Unset: one in memory, which
+     * stops replays within this process only; the build logs that.
+     */
+    public Builder feedbackLedger(FeedbackLedger ledger) {
+      this.feedbackLedger = ledger;
+      return this;
+    }
+
+    /** Whether answers name their version to the client ({@code CANARY_EXPOSE_VERSION}); default false. */
+    public Builder exposeVersion(boolean expose) {
+      this.exposeVersion = expose;
+      return this;
+    }
+
     /** Where log and EMF lines go; the same stream, as in Lambda. */
     public Builder output(Consumer<String> lines) {
       this.out = lines;
@@ -316,8 +382,10 @@ public final class ChatProxyWiring {
       FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), feedbackTtl, Duration.ofMinutes(5));
       ChatService chat = new ChatService(source, models, emf, emf, tokens, new UserPseudonymizer(keys.pseudonymKey()),
           settings, clock, nanoTime, judgeHandoff);
-      FeedbackService feedback = new FeedbackService(source, tokens, emf, settings, clock);
-      return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime);
+      FeedbackLedger ledger = feedbackLedger != null ? feedbackLedger : new InMemoryFeedbackLedger(clock);
+      UserPseudonymizer pseudonyms = new UserPseudonymizer(keys.pseudonymKey());
+      FeedbackService feedback = new FeedbackService(source, tokens, pseudonyms, ledger, emf, emf, settings, clock);
+      return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime, exposeVersion);
     }
   }
 

@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * version's request metrics go on lines of their own, with dimensions that leave out Version so no reader
  * (CloudWatch, the judge, the local runner's EMF parser) takes them for a version's requests:
  * {@code Fallbacks}/{@code FallbackErrors} and {@code JudgeHandoffs}/{@code JudgeHandoffDrops} (answers handed to the
- * quality judge, and those dropped by its hourly cap or a failed hand-off) by {Application, Rollout}, and
- * {@code ConfigErrors} by {Application}.
+ * quality judge, and those dropped by its hourly cap or a failed hand-off) by {Application, Rollout},
+ * {@code FeedbackRefusals} by {Application, Rollout} and by {Application, Rollout, Reason} (the user as its keyed
+ * pseudonym in a property, never the raw id), and {@code ConfigErrors} by {Application}.
  */
 public final class EmfStdout implements MetricsSink, ProxyCounters {
 
@@ -61,6 +62,26 @@ public final class EmfStdout implements MetricsSink, ProxyCounters {
     str(b, result.wireName());
     b.append(",\"requestId\":");
     str(b, requestId);
+    out.accept(b.append('}').toString());
+  }
+
+  @Override
+  public void feedbackRefused(String application, String rolloutId, String requestId, String reason, String user,
+      long timestampMillis) {
+    StringBuilder b = head(timestampMillis, "[\"Application\",\"Rollout\"],[\"Application\",\"Rollout\",\"Reason\"]",
+        "{\"Name\":\"FeedbackRefusals\",\"Unit\":\"Count\"}");
+    b.append(",\"Application\":");
+    str(b, application == null ? "none" : application);
+    b.append(",\"Rollout\":");
+    str(b, rolloutId == null ? "none" : rolloutId);
+    b.append(",\"Reason\":");
+    str(b, reason);
+    b.append(",\"FeedbackRefusals\":1,\"requestId\":");
+    str(b, requestId);
+    if (user != null) {
+      b.append(",\"user\":");
+      str(b, user);
+    }
     out.accept(b.append('}').toString());
   }
 

@@ -181,7 +181,7 @@ public final class ProxyPriming {
       }
       String token = chat.getBody().replaceAll(".*\"feedbackToken\":\"([^\"]+)\".*", "$1");
       HttpReply feedback = app.handle(new HttpCall("POST", "/feedback", null, Map.of(),
-          "{\"feedbackToken\":\"" + token + "\",\"score\":\"up\"}", false, null));
+          "{\"feedbackToken\":\"" + token + "\",\"score\":\"up\",\"userId\":\"priming-" + i + "\"}", false, null));
       if (feedback.status() == 200) {
         counts[2]++;
       }

@@ -52,7 +52,7 @@ class ChatProxyHandlerEventsTest {
       "feedback-score-wrong-type,  400, invalid_type,       score");
 
   /** Filled with a token from a /chat answer by the feedback round-trip test. */
-  static final List<String> TEMPLATES = List.of("feedback-valid", "feedback-down");
+  static final List<String> TEMPLATES = List.of("feedback-valid", "feedback-down", "feedback-other-user");
 
   static Stream<String> validChat() {
     return VALID_CHAT.stream();
@@ -76,7 +76,7 @@ class ChatProxyHandlerEventsTest {
     assertThat(body.path("version").asText()).isIn("stable", "canary").isEqualTo(r.header("x-canary-version"));
     String requestId = io.llmcanary.codec.Json.MAPPER.readTree(TestProxy.event(name)).at("/requestContext/requestId").asText();
     assertThat(body.path("requestId").asText()).isEqualTo(requestId).isEqualTo(r.header("x-request-id"));
-    assertThat(body.path("feedbackToken").asText()).startsWith("ft1.");
+    assertThat(body.path("feedbackToken").asText()).startsWith("ft2.");
     assertThat(body.path("usage").path("inputTokens").asLong()).isPositive();
     assertThat(body.path("usage").path("outputTokens").asLong()).isPositive();
     assertThat(body.path("usage").path("cost").asDouble()).isPositive();
@@ -108,7 +108,14 @@ class ChatProxyHandlerEventsTest {
     assertThat(error.has("field")).isTrue();
     assertThat(error.path("field").isNull() ? null : error.path("field").asText()).isEqualTo(field);
     assertThat(r.response().getBody()).doesNotContain("Exception").doesNotContain("\tat ");
-    assertThat(proxy.lines.stream().filter(l -> l.startsWith("{\"_aws\""))).as("no metrics for refused input").isEmpty();
+    List<String> metrics = proxy.lines.stream().filter(l -> l.startsWith("{\"_aws\"")).toList();
+    if (name.startsWith("feedback-") && code.contains("feedback_token")) {
+      // a refused token is counted by its reason, and is nothing else: no request or quality metrics
+      assertThat(metrics).singleElement().asString().contains("\"FeedbackRefusals\":1")
+          .contains("\"Reason\":\"" + code + "\"").doesNotContain("user-4711");
+    } else {
+      assertThat(metrics).as("no metrics for refused input").isEmpty();
+    }
   }
 
   @Test
@@ -131,6 +138,15 @@ class ChatProxyHandlerEventsTest {
         .filter(RequestMetrics::isFeedbackOnly).toList();
     assertThat(quality).extracting(RequestMetrics::quality).containsExactly(1.0, 0.2);
     assertThat(quality.get(0).version().wireName()).isEqualTo(chat.json().path("version").asText());
+  }
+
+  @Test
+  void aTokenPresentedWithAnotherUserIdIsRefusedAsAnotherUsersToken() {
+    String token = proxy.invokeEvent("chat-valid").json().path("feedbackToken").asText();
+    TestProxy.Reply fb = proxy.invoke(TestProxy.event("feedback-other-user").replace("{{feedbackToken}}", token));
+    assertThat(fb.status()).isEqualTo(403);
+    assertThat(fb.json().at("/error/code").asText()).isEqualTo("feedback_token_other_user");
+    assertThat(fb.json().at("/error/message").asText()).contains("another user");
   }
 
   @Test

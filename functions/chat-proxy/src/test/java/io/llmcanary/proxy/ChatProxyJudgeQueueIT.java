@@ -88,6 +88,7 @@ class ChatProxyJudgeQueueIT {
     env.put("CANARY_SECRET", TestProxy.LOCAL_DEV_SECRET);
     env.put("AWS_REGION", aws.region().id());
     env.put("CANARY_JUDGE_QUEUE_URL", queueUrl);
+    env.put("CANARY_EXPOSE_VERSION", "true"); // the test tells sampled canary answers by the version header
     env.put("SQS_ENDPOINT_URL", sqsEndpoint);
     env.put("CANARY_JUDGE_HANDOFF_TIMEOUT_MS", "2000"); // the emulator on a shared test machine, not the bound
     return env;

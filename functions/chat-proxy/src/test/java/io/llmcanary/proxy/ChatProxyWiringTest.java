@@ -48,6 +48,26 @@ class ChatProxyWiringTest {
   }
 
   @Test
+  void withTheFallbackStableAndCanaryExposeVersionOnTheAnswerNamesItsVersion() throws Exception {
+    Map<String, String> env = env(closedPort());
+    env.put("CANARY_FALLBACK_MODEL", "offline-fallback");
+    env.put("CANARY_FALLBACK_PROVIDER", "offline");
+    env.put("CANARY_EXPOSE_VERSION", "true");
+    HttpReply r = ChatProxyWiring.fromEnvironment(env).handle(new HttpCall("POST", "/chat", null, Map.of(),
+        "{\"userId\":\"u\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false, "w-1"));
+    assertThat(r.headers().get("x-canary-version")).isEqualTo("stable");
+    assertThat(r.body()).contains("\"version\":\"stable\"");
+  }
+
+  @Test
+  void anUnknownUserIdentityModeFailsAtInitNamingTheAcceptedValues() throws Exception {
+    Map<String, String> env = env(closedPort());
+    env.put("CANARY_USER_IDENTITY", "cookie");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChatProxyWiring.fromEnvironment(env))
+        .hasMessageContaining("CANARY_USER_IDENTITY must be jwt:sub, iam or body");
+  }
+
+  @Test
   void withTheAgentUnreachableTheFallbackStableVersionServesAndNeverCanary() throws Exception {
     Map<String, String> env = env(closedPort());
     env.put("CANARY_FALLBACK_MODEL", "offline-fallback");
@@ -57,7 +77,7 @@ class ChatProxyWiringTest {
       HttpReply r = app.handle(new HttpCall("POST", "/chat", null, Map.of(),
           "{\"userId\":\"u" + i + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false, "w-" + i));
       assertThat(r.status()).isEqualTo(200);
-      assertThat(r.headers().get("x-canary-version")).isEqualTo("stable");
+      assertThat(r.headers()).doesNotContainKey("x-canary-version"); // CANARY_EXPOSE_VERSION is off by default
       assertThat(r.body()).contains("\"feedbackToken\":null");
     }
   }

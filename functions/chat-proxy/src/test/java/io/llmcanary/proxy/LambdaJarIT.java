@@ -43,14 +43,17 @@ class LambdaJarIT {
     assertThat(entries().stream().filter(n -> !n.endsWith("/")).toList())
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/")
             && !n.startsWith("software/amazon/awssdk/services/bedrockruntime/")
-            && !n.startsWith("software/amazon/awssdk/services/sqs/"))
+            && !n.startsWith("software/amazon/awssdk/services/sqs/")
+            // the feedback ledger (DynamoDbFeedbackLedger), on /feedback only
+            && !n.startsWith("software/amazon/awssdk/services/dynamodb/"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/nio/netty"))
         .noneMatch(n -> n.startsWith("io/netty/"))
         .noneMatch(n -> n.startsWith("org/joda/"))
         .noneMatch(n -> n.startsWith("io/llmcanary/local/"))
         .noneMatch(n -> n.equals("io/llmcanary/aws/DynamoDbRolloutStore.class"))
-        .noneMatch(n -> n.equals("io/llmcanary/aws/SnsAlertPublisher.class"));
+        .noneMatch(n -> n.equals("io/llmcanary/aws/SnsAlertPublisher.class"))
+        .contains("io/llmcanary/aws/dynamodb/DynamoDbFeedbackLedger.class");
   }
 
   @Test

@@ -30,11 +30,16 @@ final class TestProxy {
   }
 
   TestProxy(SnapshotConfigSource source) {
-    handler = new ChatProxyHandler(ChatProxyWiring.builder()
+    this(source, b -> b.exposeVersion(true));
+  }
+
+  /** With the builder adjusted after the test defaults (offline config, dev secret, fixed clock, captured lines). */
+  TestProxy(SnapshotConfigSource source, java.util.function.UnaryOperator<ChatProxyWiring.Builder> adjust) {
+    handler = new ChatProxyHandler(adjust.apply(ChatProxyWiring.builder()
         .configSource(source == null ? config : source)
         .secret(LOCAL_DEV_SECRET, null)
         .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-        .output(lines::add)
+        .output(lines::add))
         .build());
   }
 
@@ -60,6 +65,31 @@ final class TestProxy {
 
   Reply invokeEvent(String name) {
     return invoke(event(name));
+  }
+
+  /** An event with {@code requestContext.authorizer} set as API Gateway sets it ({@code {"jwt": ...}}, {@code {"iam": ...}}). */
+  static String withAuthorizer(String eventJson, String authorizerJson) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+          Json.MAPPER.readTree(eventJson);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("requestContext"))
+          .set("authorizer", Json.MAPPER.readTree(authorizerJson));
+      return n.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An event with another request id. */
+  static String withRequestId(String eventJson, String requestId) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+          Json.MAPPER.readTree(eventJson);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("requestContext")).put("requestId", requestId);
+      return n.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A chat event with another body (and request id). */

@@ -166,4 +166,70 @@ class TemplateConsistencyTest {
       assertThat(auth).as("%s authorization", id).contains("AWS_IAM").doesNotContain("NONE");
     });
   }
+
+  // --- trust boundaries of the chat proxy (issue 15) ---------------------------------------------------------
+  // Short forms parse with their tag dropped: !If [C, a, b] is [C, a, b], !Ref X is X, !GetAtt X.Arn is X.Arn.
+
+  private JsonNode chatProxyEnv() {
+    return template.path("Resources").path("ChatProxyFunction").path("Properties").path("Environment")
+        .path("Variables");
+  }
+
+  /** The user comes from the identity the API authenticates: the same UseJwt condition picks both. */
+  @Test
+  void theChatProxysUserIdentityFollowsTheApisAuthMode() {
+    assertThat(template.path("Conditions").has("UseJwt")).isTrue();
+    assertThat(chatProxyEnv().path("CANARY_USER_IDENTITY").toString()).isEqualTo("[\"UseJwt\",\"jwt:sub\",\"iam\"]");
+    Repo.resources(template, "AWS::ApiGatewayV2::Route").forEach((id, r) -> {
+      String target = r.path("Properties").path("Target").asText();
+      if (target.contains("ChatProxyIntegration")) {
+        assertThat(r.path("Properties").path("AuthorizationType").toString()).as("%s", id)
+            .isEqualTo("[\"UseJwt\",\"JWT\",\"AWS_IAM\"]");
+      }
+    });
+  }
+
+  /** A token counts once across containers: the ledger table, its TTL, and only the writes the proxy makes. */
+  @Test
+  void theFeedbackLedgerIsATableWithATtlThatTheChatProxyCanOnlyPutAndUpdate() {
+    JsonNode table = template.path("Resources").path("FeedbackLedgerTable");
+    assertThat(table.path("Type").asText()).isEqualTo("AWS::DynamoDB::Table");
+    JsonNode props = table.path("Properties");
+    assertThat(props.path("KeySchema").toString()).isEqualTo("[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}]");
+    assertThat(props.path("TimeToLiveSpecification").path("AttributeName").asText()).isEqualTo("expiresAt");
+    assertThat(props.path("TimeToLiveSpecification").path("Enabled").asBoolean()).isTrue();
+    assertThat(props.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    assertThat(chatProxyEnv().path("CANARY_FEEDBACK_TABLE").asText()).isEqualTo("FeedbackLedgerTable");
+
+    List<JsonNode> onTheTable = new java.util.ArrayList<>();
+    template.path("Resources").path("ChatProxyRole").path("Properties").path("Policies").forEach(p ->
+        p.path("PolicyDocument").path("Statement").forEach(st -> {
+          if (st.path("Resource").toString().contains("FeedbackLedgerTable")) {
+            onTheTable.add(st);
+          }
+          assertThat(st.path("Resource").toString()).as("the chat proxy touches no rollout or audit item")
+              .doesNotContain("RolloutTable");
+        }));
+    assertThat(onTheTable).singleElement().satisfies(st ->
+        assertThat(st.path("Action").toString()).isEqualTo("[\"dynamodb:PutItem\",\"dynamodb:UpdateItem\"]"));
+  }
+
+  /** One deadline per chat request, the fallback included, ends before the function's and the gateway's limits. */
+  @Test
+  void theChatRequestBudgetEndsBeforeTheIntegrationAndFunctionTimeouts() {
+    long budgetMs = chatProxyEnv().path("CANARY_REQUEST_BUDGET_MS").asLong();
+    long modelMs = chatProxyEnv().path("CANARY_MODEL_TIMEOUT_SECONDS").asLong() * 1000;
+    long functionMs = template.path("Resources").path("ChatProxyFunction").path("Properties").path("Timeout").asLong()
+        * 1000;
+    long integrationMs = template.path("Resources").path("ChatProxyIntegration").path("Properties")
+        .path("TimeoutInMillis").asLong();
+    assertThat(budgetMs).isPositive().isGreaterThanOrEqualTo(modelMs).isLessThan(integrationMs).isLessThan(functionMs);
+  }
+
+  /** End users are not told which version served them; operators read it in logs and metrics. */
+  @Test
+  void theServingVersionIsHiddenFromEndUsersAndFeedbackIsCapped() {
+    assertThat(chatProxyEnv().path("CANARY_EXPOSE_VERSION").asText()).isEqualTo("false");
+    assertThat(chatProxyEnv().path("CANARY_FEEDBACK_PER_USER_PER_HOUR").asInt()).isBetween(1, 100);
+  }
 }

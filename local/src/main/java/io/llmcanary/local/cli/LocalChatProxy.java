@@ -33,6 +33,10 @@ import java.util.stream.Collectors;
  *
  * <p>The secret is {@code CANARY_SECRET} when set, else a fixed development secret, so feedback tokens issued
  * by one {@code canaryctl invoke} still verify in the next. Never use that secret anywhere else.
+ *
+ * <p>The user is the body's {@code userId} ({@code CANARY_USER_IDENTITY=body}: a local request carries no JWT or IAM
+ * identity), so {@code POST /feedback} names the same {@code userId} as the {@code /chat} it rates. Feedback is taken
+ * once per answer and at most 20 per user per hour, in memory.
  */
 final class LocalChatProxy {
 
@@ -50,6 +54,8 @@ final class LocalChatProxy {
         .secret(secret == null || secret.isBlank() ? LOCAL_DEV_SECRET : secret, null)
         .output(lines)
         .judgeHandoff(judge::run)
+        // A developer's view: the answer names its version, unlike in Lambda (CANARY_EXPOSE_VERSION=false hides it).
+        .exposeVersion(!"false".equalsIgnoreCase(String.valueOf(System.getenv("CANARY_EXPOSE_VERSION")).trim()))
         .build());
   }
 

@@ -62,7 +62,9 @@ public final class ServeCommand implements Command {
         Serves POST /chat and POST /feedback on http://127.0.0.1:PORT through the chat-proxy Lambda handler,
         with the offline model and the given rollout config (default: the offline config shipped with the
         proxy, canary at 50%). Logs as the function does in Lambda: JSON log lines and EMF metric lines on
-        stdout. Stop with Ctrl-C.
+        stdout. Stop with Ctrl-C. Unlike in Lambda, answers name their version (x-canary-version; set
+        CANARY_EXPOSE_VERSION=false to hide it). The user is the body's userId: a feedback names the userId of
+        the chat it rates (feedback tokens are bound to that user).
 
         Options:
           --port N            port on 127.0.0.1 (default 3000; 0 picks a free one)
@@ -72,6 +74,7 @@ public final class ServeCommand implements Command {
         Example:
           ./canaryctl serve --canary-percent 5 &
           curl -s localhost:3000/chat -d '{"userId":"u1","messages":[{"role":"user","content":"Hi"}]}'
+          curl -s localhost:3000/feedback -d '{"userId":"u1","feedbackToken":"ft2....","score":"up"}'
         """;
   }
 

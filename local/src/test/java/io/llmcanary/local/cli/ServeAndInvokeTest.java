@@ -43,19 +43,29 @@ class ServeAndInvokeTest {
       }
       int canary = 0;
       String token = null;
-      for (CompletableFuture<HttpResponse<String>> f : replies) {
+      String user = null;
+      for (int i = 0; i < replies.size(); i++) {
+        CompletableFuture<HttpResponse<String>> f = replies.get(i);
         HttpResponse<String> r = f.get();
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode b = Json.MAPPER.readTree(r.body());
         assertThat(r.headers().firstValue("x-canary-version")).contains(b.path("version").asText());
         canary += b.path("version").asText().equals("canary") ? 1 : 0;
         token = b.path("feedbackToken").asText();
+        user = "user-" + i;
       }
       assertThat(canary).as("the shipped config splits 50/50").isBetween(8, 32);
       HttpResponse<String> fb = http.send(post(server.port(), "/feedback",
-          ("{\"feedbackToken\":\"" + token + "\",\"score\":\"up\"}").getBytes(StandardCharsets.UTF_8)),
+          ("{\"feedbackToken\":\"" + token + "\",\"score\":\"up\",\"userId\":\"" + user + "\"}")
+              .getBytes(StandardCharsets.UTF_8)),
           HttpResponse.BodyHandlers.ofString());
       assertThat(fb.statusCode()).isEqualTo(200);
+      HttpResponse<String> someoneElse = http.send(post(server.port(), "/feedback",
+          ("{\"feedbackToken\":\"" + token + "\",\"score\":\"down\",\"userId\":\"user-x\"}")
+              .getBytes(StandardCharsets.UTF_8)),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(someoneElse.statusCode()).as("a token is its user's").isEqualTo(403);
+      assertThat(someoneElse.body()).contains("feedback_token_other_user");
       HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/chat"))
           .GET().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(get.statusCode()).isEqualTo(405);
@@ -74,8 +84,10 @@ class ServeAndInvokeTest {
     assertThat(emf.stream().filter(l -> l.contains("\"Requests\":1") || l.contains("\"Quality\":"))).hasSize(41);
     assertThat(handedOff).isNotEmpty();
     assertThat(judged).hasSameSizeAs(handedOff).allSatisfy(l -> assertThat(l).contains("\"Version\":\"canary\""));
-    assertThat(emf).hasSize(41 + handedOff.size() + judged.size());
-    assertThat(lines.stream().filter(l -> l.startsWith("{\"level\""))).hasSize(43);
+    List<String> refused = emf.stream().filter(l -> l.contains("\"FeedbackRefusals\":1")).toList();
+    assertThat(refused).singleElement().asString().contains("\"Reason\":\"feedback_token_other_user\"");
+    assertThat(emf).hasSize(41 + handedOff.size() + judged.size() + refused.size());
+    assertThat(lines.stream().filter(l -> l.startsWith("{\"level\""))).hasSize(44);
     assertThat(String.join("\n", lines)).doesNotContain("user-1\"").doesNotContain("question 1");
   }
 

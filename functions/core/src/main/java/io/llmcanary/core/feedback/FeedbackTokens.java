@@ -14,18 +14,28 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs and verifies feedback tokens: {@code ft1.<base64url(payload)>.<base64url(HMAC-SHA256)>}, the payload being
- * {@code requestId|application|rolloutId|s or c|issuedAtEpochSecond}. The MAC covers the {@code ft1.} prefix and the
- * encoded payload, so neither the format version nor any field can be changed without the key.
+ * Signs and verifies feedback tokens: {@code ft2.<base64url(payload)>.<base64url(HMAC-SHA256)>}, the payload being
+ * {@code requestId|rolloutTag|versionBit|issuedAtEpochSecond|userKey}. The MAC covers the {@code ft2.} prefix and
+ * the encoded payload, so neither the format version nor any field can be changed without the key.
+ *
+ * <p>The payload is readable by whoever holds the token, so it tells nothing a client could use to pick its
+ * bucket or its version: the application and rollout id appear only as a keyed tag (the rollout id is the default
+ * assignment salt), and the version bit is XORed with a bit of a keyed hash of the request id, which looks random
+ * to the client. The serving version stays
+ * hidden from end users ({@code CANARY_EXPOSE_VERSION}); flipping the bit breaks the MAC like any other change.
+ * {@code userKey} binds the token to the user it was issued to (the keyed pseudonym), so a token handed to or
+ * stolen by someone else is refused.
  *
  * <p>Checks run in this order: shape (400), signature (403, forged or altered), rollout binding (403: a token from
- * an earlier rollout must not feed quality into this one), age (403). Signing uses the first key; verification
- * accepts any key, so the secret can be rotated without refusing the tokens handed out just before.
- * Thread-safe: one {@link Mac} per key per thread.
+ * an earlier rollout must not feed quality into this one), user binding (403), age (403). Signing uses the first
+ * key; verification accepts any key, so the secret can be rotated without refusing the tokens handed out just
+ * before. Tokens of the format before user binding ({@code ft1.}) are refused as malformed. Thread-safe: one
+ * {@link Mac} per key per thread.
  */
 public final class FeedbackTokens {
 
-  public static final String PREFIX = "ft1.";
+  public static final String PREFIX = "ft2.";
+  private static final String OLD_PREFIX = "ft1.";
   private static final String ALGORITHM = "HmacSHA256";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -64,15 +74,24 @@ public final class FeedbackTokens {
   }
 
   public String sign(FeedbackToken t) {
-    String payload = String.join("|",
-        field(t.requestId(), "requestId"), field(t.application(), "application"), field(t.rolloutId(), "rolloutId"),
-        t.version() == Variant.CANARY ? "c" : "s", Long.toString(t.issuedAtEpochSecond()));
+    Mac mac = macs.get(0).get();
+    String rid = field(t.requestId(), "requestId");
+    int bit = (t.version() == Variant.CANARY ? 1 : 0) ^ mask(mac, rid);
+    String payload = String.join("|", rid, rolloutTag(mac, field(t.application(), "application"),
+        field(t.rolloutId(), "rolloutId")), Integer.toString(bit), Long.toString(t.issuedAtEpochSecond()), field(t.userKey(), "userKey"));
     String signed = PREFIX + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-    byte[] mac = macs.get(0).get().doFinal(signed.getBytes(StandardCharsets.US_ASCII));
-    return signed + "." + B64.encodeToString(mac);
+    byte[] tag = mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
+    return signed + "." + B64.encodeToString(tag);
   }
 
-  public TokenCheck verify(String token, String application, String rolloutId, Instant now) {
+  /**
+   * @param userKey the pseudonym of the user presenting the token
+   */
+  public TokenCheck verify(String token, String application, String rolloutId, String userKey, Instant now) {
+    if (token != null && token.startsWith(OLD_PREFIX)) {
+      return new TokenCheck.Refused(TokenCheck.Reason.MALFORMED,
+          "feedbackToken is of a format no longer accepted (not bound to a user); rate a newer answer");
+    }
     if (token == null || token.length() > MAX_TOKEN_CHARS || !token.startsWith(PREFIX)) {
       return malformed();
     }
@@ -90,32 +109,39 @@ public final class FeedbackTokens {
       return malformed();
     }
     byte[] signedBytes = signed.getBytes(StandardCharsets.US_ASCII);
-    boolean authentic = false;
+    Mac signer = null;
     for (ThreadLocal<Mac> mac : macs) {
       // Constant-time comparison: no timing oracle for forging a MAC byte by byte.
       if (MessageDigest.isEqual(mac.get().doFinal(signedBytes), given)) {
-        authentic = true;
+        signer = mac.get();
         break;
       }
     }
-    if (!authentic) {
+    if (signer == null) {
       return new TokenCheck.Refused(TokenCheck.Reason.BAD_SIGNATURE,
           "the feedback token's signature does not match: it was altered or not issued by this service");
     }
     String[] f = new String(payloadBytes, StandardCharsets.UTF_8).split("\\|", -1);
-    if (f.length != 5 || !(f[3].equals("s") || f[3].equals("c"))) {
+    if (f.length != 5 || !(f[2].equals("0") || f[2].equals("1")) || f[0].isEmpty() || f[4].isEmpty()) {
       return malformed();
     }
     long issued;
     try {
-      issued = Long.parseLong(f[4]);
+      issued = Long.parseLong(f[3]);
     } catch (NumberFormatException e) {
       return malformed();
     }
-    FeedbackToken t = new FeedbackToken(f[0], f[1], f[2], f[3].equals("c") ? Variant.CANARY : Variant.STABLE, issued);
-    if (!t.application().equals(application) || !t.rolloutId().equals(rolloutId)) {
+    int bit = Integer.parseInt(f[2]) ^ mask(signer, f[0]);
+    if (!f[1].equals(rolloutTag(signer, application, rolloutId))) {
       return new TokenCheck.Refused(TokenCheck.Reason.WRONG_ROLLOUT,
           "the feedback token belongs to another rollout than the one running now; feedback is only taken for the current rollout");
+    }
+    FeedbackToken t = new FeedbackToken(f[0], application, rolloutId, bit == 1 ? Variant.CANARY : Variant.STABLE,
+        issued, f[4]);
+    if (userKey == null || !MessageDigest.isEqual(t.userKey().getBytes(StandardCharsets.UTF_8),
+        userKey.getBytes(StandardCharsets.UTF_8))) {
+      return new TokenCheck.Refused(TokenCheck.Reason.OTHER_USER,
+          "the feedback token was issued to another user; only the user who got the answer can rate it");
     }
     long nowSec = now.getEpochSecond();
     if (issued > nowSec + clockSkew.toSeconds()) {
@@ -126,6 +152,17 @@ public final class FeedbackTokens {
           "the feedback token has expired: feedback is taken for " + ttl.toHours() + " h after the answer");
     }
     return new TokenCheck.Valid(t);
+  }
+
+  /** The application and rollout as 16 characters of a keyed hash: comparable by us, opaque to the client. */
+  private static String rolloutTag(Mac mac, String application, String rolloutId) {
+    byte[] h = mac.doFinal(("llm-canary/rollout-tag|" + application + "|" + rolloutId).getBytes(StandardCharsets.UTF_8));
+    return B64.encodeToString(h).substring(0, 16);
+  }
+
+  /** The bit that hides the version: a keyed hash of the request id, so the client cannot tell it from noise. */
+  private static int mask(Mac mac, String requestId) {
+    return mac.doFinal(("llm-canary/version-mask|" + requestId).getBytes(StandardCharsets.UTF_8))[0] & 1;
   }
 
   private static TokenCheck malformed() {

@@ -15,6 +15,8 @@ public sealed interface TokenCheck {
     BAD_SIGNATURE(403, "forged_feedback_token"),
     /** Signed by us, for another application or rollout than the one running now. 403. */
     WRONG_ROLLOUT(403, "feedback_token_wrong_rollout"),
+    /** Signed by us, for an answer given to another user than the one presenting it. 403. */
+    OTHER_USER(403, "feedback_token_other_user"),
     /** Signed by us, but older than the token lifetime (or issued in the future beyond the clock skew). 403. */
     EXPIRED(403, "feedback_token_expired");
 

@@ -16,6 +16,7 @@ import io.llmcanary.core.quality.AnswerCheck;
 import io.llmcanary.core.qualityjudge.JudgeDispatch;
 import io.llmcanary.core.quality.AnswerQuality;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -28,8 +29,19 @@ import java.util.function.LongSupplier;
  * <p>A model failure counts as an error of the version that failed. With {@code fallbackToStable} in the config,
  * a failed canary request is retried once on stable; the retry is counted as a fallback, not as a stable request
  * (see {@link ProxyCounters}), and its answer carries no feedback token, since it belongs to neither population.
+ *
+ * <p>One deadline covers the whole request ({@link ProxySettings#requestBudget()}): each model call may take the
+ * model timeout or what is left of the budget, whichever is less, and the fallback is tried only with at least
+ * {@link #MIN_FALLBACK} left. A slow canary followed by a slow stable still answers the proxy's JSON 504 before
+ * API Gateway's integration timeout.
+ *
+ * <p>The user comes from {@link ProxySettings#userIdentity()}: the authenticated caller when the mode says so, and
+ * only then is a feedback token bound to that user.
  */
 public final class ChatService {
+
+  /** Less than this left of the budget: no fallback call, it could not answer in time anyway. */
+  public static final Duration MIN_FALLBACK = Duration.ofSeconds(1);
 
   private final SnapshotConfigSource config;
   private final VersionRouter router;
@@ -65,17 +77,28 @@ public final class ChatService {
     this.nanoTime = nanoTime;
   }
 
+  /** A request without an authenticated caller (body identity). */
   public ChatOutcome chat(ChatApiRequest request, String requestId) {
+    return chat(request, Caller.NONE, requestId);
+  }
+
+  public ChatOutcome chat(ChatApiRequest request, Caller caller, String requestId) {
+    long deadline = nanoTime.getAsLong() + settings.requestBudget().toNanos();
     Instant now = clock.instant();
-    String user = pseudonyms.pseudonym(request.userId());
-    Route route = router.route(config.snapshot(), request.userId(), now);
+    Validated<String> who = settings.userIdentity().user(caller, request.userId(), "chat");
+    if (who instanceof Validated.Invalid<String> bad) {
+      return new ChatOutcome.Refused(bad.error(), RequestTrace.rejected("chat", requestId, bad.error().status()));
+    }
+    String userId = ((Validated.Ok<String>) who).value();
+    String user = pseudonyms.pseudonym(userId);
+    Route route = router.route(config.snapshot(), userId, now);
     if (route instanceof Route.Unavailable u) {
       ApiError error = new ApiError(503, "config_unavailable", "the service has no rollout config to serve with", null);
       return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, null, null, null, null, null,
           Double.NaN, null, null, false, "no_config", null, 503));
     }
     Route.Serve serve = (Route.Serve) route;
-    Attempt first = attempt(serve.spec(), request);
+    Attempt first = attempt(serve.spec(), request, deadline);
     record(serve, serve.variant(), serve.spec(), first, request, requestId, now);
     if (first.result != null) {
       if (!first.check.failed()) {
@@ -84,23 +107,35 @@ public final class ChatService {
       return answered(serve, serve.variant(), serve.spec(), first, requestId, user, now, false);
     }
     RolloutConfig c = serve.config();
+    ChatModelException.Kind failure = first.failure;
+    boolean budgetSpent = false;
     if (serve.variant() == Variant.CANARY && c != null && c.fallbackToStable()) {
-      VersionSpec stable = c.version(Variant.STABLE).orElseThrow();
-      Attempt retry = attempt(stable, request);
-      counters.fallback(serve.application(), serve.rolloutId(), requestId, retry.result != null, now.toEpochMilli());
-      if (retry.result != null) {
-        return answered(serve, Variant.STABLE, stable, retry, requestId, user, now, true);
+      if (deadline - nanoTime.getAsLong() < MIN_FALLBACK.toNanos()) {
+        budgetSpent = true;
+      } else {
+        VersionSpec stable = c.version(Variant.STABLE).orElseThrow();
+        Attempt retry = attempt(stable, request, deadline);
+        counters.fallback(serve.application(), serve.rolloutId(), requestId, retry.result != null, now.toEpochMilli());
+        if (retry.result != null) {
+          return answered(serve, Variant.STABLE, stable, retry, requestId, user, now, true);
+        }
+        if (retry.failure == ChatModelException.Kind.TIMEOUT) {
+          failure = ChatModelException.Kind.TIMEOUT;
+          budgetSpent = true;
+        }
       }
     }
-    ApiError error = switch (first.failure) {
-      case TIMEOUT -> new ApiError(504, "model_timeout",
-          "the model did not answer within " + settings.modelTimeout().toSeconds() + " s", null);
+    ApiError error = switch (failure) {
+      case TIMEOUT -> new ApiError(504, "model_timeout", budgetSpent
+          ? "no version answered within the request's " + settings.requestBudget().toSeconds() + " s budget"
+          : "the model did not answer within " + Math.min(settings.modelTimeout().toSeconds(),
+              settings.requestBudget().toSeconds()) + " s", null);
       case THROTTLED -> new ApiError(502, "model_throttled", "the model provider is throttling requests; retry later", null);
       case ERROR -> new ApiError(502, "model_error", "the model call failed", null);
     };
     return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, serve.application(),
         serve.rolloutId(), serve.variant(), serve.reason(), serve.spec().model(), first.latencyMs, null, null,
-        c != null && c.fallbackToStable() && serve.variant() == Variant.CANARY, kindName(first.failure), null,
+        c != null && c.fallbackToStable() && serve.variant() == Variant.CANARY, kindName(failure), null,
         error.status()));
   }
 
@@ -108,7 +143,8 @@ public final class ChatService {
       String requestId, String user, Instant now, boolean fallback) {
     ChatResult r = a.result;
     String token = serve.config() == null || fallback ? null
-        : tokens.sign(new FeedbackToken(requestId, serve.application(), serve.rolloutId(), variant, now.getEpochSecond()));
+        : tokens.sign(new FeedbackToken(requestId, serve.application(), serve.rolloutId(), variant, now.getEpochSecond(),
+            user));
     ChatAnswer answer = new ChatAnswer(r.text(), variant, requestId, token, r.inputTokens(), r.outputTokens(),
         cost(serve.config(), spec, r), fallback);
     return new ChatOutcome.Answered(answer, new RequestTrace("chat", requestId, user, serve.application(),
@@ -144,16 +180,19 @@ public final class ChatService {
     metrics.record(m);
   }
 
-  private Attempt attempt(VersionSpec spec, ChatApiRequest request) {
+  /** One model call, bounded by the model timeout and what is left until {@code deadline} (nanoTime). */
+  private Attempt attempt(VersionSpec spec, ChatApiRequest request, long deadline) {
     ChatModel model = models.forProvider(spec.provider()).orElse(null);
     long start = nanoTime.getAsLong();
+    Duration left = Duration.ofNanos(Math.max(0, deadline - start));
+    Duration timeout = left.compareTo(settings.modelTimeout()) < 0 ? left : settings.modelTimeout();
     try {
       if (model == null) {
         throw new ChatModelException(ChatModelException.Kind.ERROR,
             "provider '" + spec.provider() + "' is not set up in this function");
       }
       ChatResult r = model.complete(new ChatRequest(spec, request.messages(), request.jsonResponse(),
-          settings.modelTimeout()));
+          timeout));
       double ms = (nanoTime.getAsLong() - start) / 1e6;
       return new Attempt(r, AnswerQuality.check(r, request.jsonResponse()), null, ms);
     } catch (ChatModelException e) {

@@ -23,5 +23,15 @@ public interface ProxyCounters {
   default void judgeHandoff(String application, String rolloutId, String requestId, JudgeDispatch.Result result,
       long timestampMillis) {}
 
+  /**
+   * A feedback was refused; {@code reason} is the error code answered ({@code forged_feedback_token},
+   * {@code feedback_token_other_user}, {@code duplicate_feedback}, {@code feedback_rate_limited}, ...).
+   *
+   * @param application null when no config was read
+   * @param user        the keyed pseudonym of the presenting user, null when none was found; never a raw id
+   */
+  default void feedbackRefused(String application, String rolloutId, String requestId, String reason, String user,
+      long timestampMillis) {}
+
   ProxyCounters NONE = (a, r, id, ok, t) -> { };
 }

@@ -11,6 +11,9 @@ import java.util.Map;
  * yields ({@link Map}, {@link List}, {@link String}, {@link Number}, {@link Boolean}, null), so this stays free of
  * any JSON library. The first problem wins and names its field; messages name the rule, never echo the value.
  *
+ * <p>{@code userId} is optional here: whether it is needed, and whether it is used at all, depends on where the
+ * user comes from ({@link UserIdentity}); when present it must have the right shape either way.
+ *
  * <p>Beyond the shapes, a conversation must start with a user turn and alternate user and assistant: Bedrock
  * Converse refuses anything else with a ValidationException, and a refusal caused by the client must be a 400 here,
  * not a model error counted against the version that happened to serve it.
@@ -31,19 +34,11 @@ public final class RequestValidator {
     if (!(json instanceof Map<?, ?> body)) {
       return Validated.invalid("invalid_type", "$", "the request body must be a JSON object");
     }
-    Object userId = body.get("userId");
-    if (userId == null) {
-      return Validated.invalid("missing_field", "userId", "userId is required");
+    Validated<String> userId = userId(body.get("userId"));
+    if (userId instanceof Validated.Invalid<String> bad) {
+      return new Validated.Invalid<>(bad.error());
     }
-    if (!(userId instanceof String user)) {
-      return Validated.invalid("invalid_type", "userId", "userId must be a string");
-    }
-    if (user.isBlank()) {
-      return Validated.invalid("empty_field", "userId", "userId must not be empty");
-    }
-    if (user.length() > limits.maxUserIdChars()) {
-      return Validated.invalid("too_long", "userId", "userId must be at most " + limits.maxUserIdChars() + " characters");
-    }
+    String user = ((Validated.Ok<String>) userId).value();
     Object conversation = body.get("conversationId");
     if (conversation != null) {
       if (!(conversation instanceof String c)) {
@@ -106,6 +101,23 @@ public final class RequestValidator {
     return new Validated.Ok<>(new ChatApiRequest(user, out, conversationId, ((Validated.Ok<Boolean>) format).value()));
   }
 
+  /** An optional user id: absent is Ok(null); present, a non-blank string within the limit. */
+  private Validated<String> userId(Object userId) {
+    if (userId == null) {
+      return new Validated.Ok<>(null);
+    }
+    if (!(userId instanceof String user)) {
+      return Validated.invalid("invalid_type", "userId", "userId must be a string");
+    }
+    if (user.isBlank()) {
+      return Validated.invalid("empty_field", "userId", "userId must not be empty");
+    }
+    if (user.length() > limits.maxUserIdChars()) {
+      return Validated.invalid("too_long", "userId", "userId must be at most " + limits.maxUserIdChars() + " characters");
+    }
+    return new Validated.Ok<>(user);
+  }
+
   /** {@code "text"}, {@code "json"}, or the OpenAI shape {@code {"type": "text" | "json_object"}}; absent is text. */
   private static Validated<Boolean> responseFormat(Object value) {
     if (value == null) {
@@ -159,6 +171,10 @@ public final class RequestValidator {
     } else {
       return Validated.invalid("invalid_type", "score", "score must be a number in [0, 1], or \"up\" or \"down\"");
     }
-    return new Validated.Ok<>(new FeedbackApiRequest(t, value));
+    Validated<String> userId = userId(body.get("userId"));
+    if (userId instanceof Validated.Invalid<String> bad) {
+      return new Validated.Invalid<>(bad.error());
+    }
+    return new Validated.Ok<>(new FeedbackApiRequest(t, value, ((Validated.Ok<String>) userId).value()));
   }
 }

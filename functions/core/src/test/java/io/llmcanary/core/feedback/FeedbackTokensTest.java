@@ -18,6 +18,7 @@ class FeedbackTokensTest {
 
   static final String SECRET = "test-secret-test-secret-test-secret-0001";
   static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  static final String USER = "u_0123456789abcdef";
   final FeedbackTokens tokens = tokens(SECRET, null);
 
   static FeedbackTokens tokens(String secret, String previous) {
@@ -25,11 +26,11 @@ class FeedbackTokensTest {
   }
 
   static FeedbackToken token(Variant v) {
-    return new FeedbackToken("req-1", "chat-app", "rollout-7", v, T0.getEpochSecond());
+    return new FeedbackToken("req-1", "chat-app", "rollout-7", v, T0.getEpochSecond(), USER);
   }
 
   private TokenCheck verify(String t, Instant now) {
-    return tokens.verify(t, "chat-app", "rollout-7", now);
+    return tokens.verify(t, "chat-app", "rollout-7", USER, now);
   }
 
   @Test
@@ -39,13 +40,47 @@ class FeedbackTokensTest {
   }
 
   @Test
-  void aTokenWithTheVersionSwitchedInItsPayloadIsRefusedAsForged() {
+  void aTokenWithTheVersionBitFlippedInItsPayloadIsRefusedAsForged() {
     String t = tokens.sign(token(Variant.CANARY));
     String[] parts = t.split("\\.");
-    String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("|c|", "|s|");
+    String[] f = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).split("\\|");
+    f[2] = f[2].equals("0") ? "1" : "0";
     String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        .encodeToString(String.join("|", f).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+  }
+
+  @Test
+  void theTokenPayloadDoesNotTellTheVersionInClear() {
+    // Over many answers the version bit a client can read is canary and stable alike for both versions.
+    int[] ones = new int[2];
+    for (int i = 0; i < 400; i++) {
+      for (Variant v : Variant.values()) {
+        String t = tokens.sign(new FeedbackToken("req-" + i, "chat-app", "rollout-7", v, T0.getEpochSecond(), USER));
+        String payload = new String(Base64.getUrlDecoder().decode(t.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(payload).doesNotContain("canary").doesNotContain("stable").doesNotContain("rollout-7");
+        ones[v.ordinal()] += payload.split("\\|")[2].equals("1") ? 1 : 0;
+      }
+    }
+    assertThat(ones[0]).isBetween(140, 260);
+    assertThat(ones[1]).isBetween(140, 260);
+  }
+
+  @Test
+  void aTokenPresentedByAnotherUserIsRefused() {
+    String t = tokens.sign(token(Variant.CANARY));
+    assertRefused(tokens.verify(t, "chat-app", "rollout-7", "u_fedcba9876543210", T0), TokenCheck.Reason.OTHER_USER,
+        403);
+    assertRefused(tokens.verify(t, "chat-app", "rollout-7", null, T0), TokenCheck.Reason.OTHER_USER, 403);
+  }
+
+  @Test
+  void aTokenOfTheFormatBeforeUserBindingIsRefusedAsMalformedWithAMessageSayingSo() {
+    assertThat(verify("ft1.cmVxLTF8Y2hhdC1hcHB8cm9sbG91dC03fGN8MQ.AAAA", T0))
+        .isInstanceOfSatisfying(TokenCheck.Refused.class, r -> {
+          assertThat(r.reason()).isEqualTo(TokenCheck.Reason.MALFORMED);
+          assertThat(r.message()).contains("no longer accepted");
+        });
   }
 
   @Test
@@ -64,13 +99,13 @@ class FeedbackTokensTest {
 
   @Test
   void aTokenOfAnotherRolloutIsRefused() {
-    String t = tokens.sign(new FeedbackToken("req-1", "chat-app", "rollout-6", Variant.CANARY, T0.getEpochSecond()));
+    String t = tokens.sign(new FeedbackToken("req-1", "chat-app", "rollout-6", Variant.CANARY, T0.getEpochSecond(), USER));
     assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, 403);
   }
 
   @Test
   void aTokenOfAnotherApplicationIsRefused() {
-    String t = tokens.sign(new FeedbackToken("req-1", "other-app", "rollout-7", Variant.CANARY, T0.getEpochSecond()));
+    String t = tokens.sign(new FeedbackToken("req-1", "other-app", "rollout-7", Variant.CANARY, T0.getEpochSecond(), USER));
     assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, 403);
   }
 
@@ -89,28 +124,28 @@ class FeedbackTokensTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "hello", "ft1.", "ft1.abc", "ft1.!!!.???", "ft2.YQ.YQ", "ft1..sig"})
+  @ValueSource(strings = {"", "hello", "ft2.", "ft2.abc", "ft2.!!!.???", "ft3.YQ.YQ", "ft2..sig", "ft1.YQ.YQ"})
   void somethingThatIsNotATokenIsRefusedAsMalformed(String t) {
     assertRefused(verify(t, T0), TokenCheck.Reason.MALFORMED, 400);
   }
 
   @Test
   void anOverlongTokenIsRefusedAsMalformedBeforeAnyDecoding() {
-    assertRefused(verify("ft1." + "a".repeat(FeedbackTokens.MAX_TOKEN_CHARS), T0), TokenCheck.Reason.MALFORMED, 400);
+    assertRefused(verify("ft2." + "a".repeat(FeedbackTokens.MAX_TOKEN_CHARS), T0), TokenCheck.Reason.MALFORMED, 400);
   }
 
   @Test
   void afterARotationTokensOfThePreviousSecretStillVerifyAndNewOnesUseTheNewSecret() {
     String old = tokens.sign(token(Variant.CANARY));
     FeedbackTokens rotated = tokens("new-secret-new-secret-new-secret-new-01", SECRET);
-    assertThat(rotated.verify(old, "chat-app", "rollout-7", T0)).isInstanceOf(TokenCheck.Valid.class);
+    assertThat(rotated.verify(old, "chat-app", "rollout-7", USER, T0)).isInstanceOf(TokenCheck.Valid.class);
     String fresh = rotated.sign(token(Variant.STABLE));
-    assertRefused(tokens.verify(fresh, "chat-app", "rollout-7", T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+    assertRefused(tokens.verify(fresh, "chat-app", "rollout-7", USER, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
   }
 
   @Test
   void aFieldContainingTheSeparatorCannotBeSigned() {
-    assertThatThrownBy(() -> tokens.sign(new FeedbackToken("a|b", "app", "r", Variant.STABLE, 1)))
+    assertThatThrownBy(() -> tokens.sign(new FeedbackToken("a|b", "app", "r", Variant.STABLE, 1, USER)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

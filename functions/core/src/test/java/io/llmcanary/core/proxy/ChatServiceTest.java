@@ -35,6 +35,7 @@ class ChatServiceTest {
   final AtomicLong nanos = new AtomicLong();
   final ProxyKeys keys = ProxyKeys.derive(SECRET, null);
   final FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), Duration.ofDays(7), Duration.ofMinutes(5));
+  final UserPseudonymizer pseudonyms = new UserPseudonymizer(keys.pseudonymKey());
   FixedConfigSource config = new FixedConfigSource(Fixtures.config(100, false));
 
   final ChatModel fake = request -> {
@@ -66,7 +67,7 @@ class ChatServiceTest {
     assertThat(a.inputTokens()).isEqualTo(12);
     assertThat(a.outputTokens()).isEqualTo(34);
     assertThat(a.cost()).isCloseTo((12 * 1.0 + 34 * 5.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(tokens.verify(a.feedbackToken(), "chat-app", "rollout-7", NOW))
+    assertThat(tokens.verify(a.feedbackToken(), "chat-app", "rollout-7", pseudonyms.pseudonym("alice@example.com"), NOW))
         .isInstanceOfSatisfying(TokenCheck.Valid.class, v -> {
           assertThat(v.token().version()).isEqualTo(Variant.CANARY);
           assertThat(v.token().requestId()).isEqualTo("req-1");
@@ -304,5 +305,127 @@ class ChatServiceTest {
     assertThat(out.trace().user()).startsWith("u_").hasSize(18).doesNotContain("alice");
     ChatOutcome again = service().chat(request(false), "r2");
     assertThat(again.trace().user()).isEqualTo(out.trace().user());
+  }
+
+  // --- the deadline budget: one per request, the fallback included -------------------------------------------------
+
+  /** A model that takes {@code seconds} on the injected timer, or gives up at the call's timeout like the SDK does. */
+  Function<ChatRequest, ChatResult> slow(long seconds) {
+    return r -> {
+      long wanted = Duration.ofSeconds(seconds).toNanos();
+      long allowed = r.timeout().toNanos();
+      nanos.addAndGet(Math.min(wanted, allowed) - 250_000_000L); // the fake adds its 250 ms on top
+      if (wanted > allowed) {
+        throw new ChatModelException(ChatModelException.Kind.TIMEOUT, "timed out");
+      }
+      return new ChatResult("A slow answer.", 12, 34, "stop");
+    };
+  }
+
+  @Test
+  void aSlowCanaryAndASlowStableStillAnswerTheProxys504WithinTheRequestBudget() {
+    config = new FixedConfigSource(Fixtures.config(100, true));
+    behaviour.put("model-c", slow(40));
+    behaviour.put("model-s", slow(40));
+    long start = nanos.get();
+    ChatOutcome out = service(ProxySettings.defaults().withRequestBudget(Duration.ofSeconds(28))).chat(request(false), "r");
+    long elapsed = nanos.get() - start;
+    assertThat(out).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
+      assertThat(r.error().status()).isEqualTo(504);
+      assertThat(r.error().code()).isEqualTo("model_timeout");
+      assertThat(r.error().message()).contains("28 s budget");
+    });
+    assertThat(calls).containsExactly("model-c", "model-s");
+    assertThat(Duration.ofNanos(elapsed)).isLessThanOrEqualTo(Duration.ofSeconds(28));
+    assertThat(Duration.ofNanos(elapsed)).isLessThan(Duration.ofSeconds(30)); // API Gateway's integration limit
+    assertThat(fallbacks).containsExactly("rollout-7:r:false");
+  }
+
+  @Test
+  void theFallbackGetsOnlyWhatIsLeftOfTheBudget() {
+    config = new FixedConfigSource(Fixtures.config(100, true));
+    List<Duration> timeouts = new ArrayList<>();
+    behaviour.put("model-c", r -> {
+      timeouts.add(r.timeout());
+      return slow(40).apply(r);
+    });
+    behaviour.put("model-s", r -> {
+      timeouts.add(r.timeout());
+      return slow(2).apply(r);
+    });
+    ChatOutcome out = service(ProxySettings.defaults().withRequestBudget(Duration.ofSeconds(28))).chat(request(false), "r");
+    assertThat(timeouts).containsExactly(Duration.ofSeconds(25), Duration.ofSeconds(3));
+    assertThat(out).isInstanceOfSatisfying(ChatOutcome.Answered.class, a -> assertThat(a.answer().fallback()).isTrue());
+  }
+
+  @Test
+  void withLessThanASecondOfBudgetLeftNoFallbackIsTriedAndTheClientGets504() {
+    config = new FixedConfigSource(Fixtures.config(100, true));
+    behaviour.put("model-c", slow(40));
+    ChatOutcome out = service(ProxySettings.defaults().withModelTimeout(Duration.ofSeconds(28))
+        .withRequestBudget(Duration.ofMillis(28_500))).chat(request(false), "r");
+    assertThat(((ChatOutcome.Refused) out).error().status()).isEqualTo(504);
+    assertThat(calls).containsExactly("model-c");
+    assertThat(fallbacks).isEmpty();
+  }
+
+  @Test
+  void aModelTimeoutLongerThanTheBudgetIsCutToTheBudget() {
+    List<Duration> timeouts = new ArrayList<>();
+    behaviour.put("model-c", r -> {
+      timeouts.add(r.timeout());
+      return new ChatResult("ok", 1, 1, "stop");
+    });
+    service(ProxySettings.defaults().withModelTimeout(Duration.ofSeconds(60)).withRequestBudget(Duration.ofSeconds(28)))
+        .chat(request(false), "r");
+    assertThat(timeouts).containsExactly(Duration.ofSeconds(28));
+  }
+
+  // --- where the user comes from -------------------------------------------------------------------------------
+
+  @Test
+  void withJwtIdentityTheSubIsTheUserAndTheBodyUserIdIsIgnored() {
+    config = new FixedConfigSource(Fixtures.config(50, false));
+    ProxySettings jwt = ProxySettings.defaults().withUserIdentity(UserIdentity.JWT_SUB);
+    ChatService s = service(jwt);
+    Variant bySub = ((ChatOutcome.Answered) s.chat(request(false), Caller.jwt("sub-1"), "r0")).answer().version();
+    for (int i = 0; i < 50; i++) {
+      ChatApiRequest cycled = new ChatApiRequest("cycled-" + i, List.of(new ChatMessage("user", "hi")), null, false);
+      ChatOutcome.Answered a = (ChatOutcome.Answered) s.chat(cycled, Caller.jwt("sub-1"), "r" + (i + 1));
+      assertThat(a.answer().version()).isEqualTo(bySub);
+      assertThat(a.trace().user()).isEqualTo(pseudonyms.pseudonym("sub-1"));
+      assertThat(tokens.verify(a.answer().feedbackToken(), "chat-app", "rollout-7", pseudonyms.pseudonym("sub-1"),
+          NOW)).isInstanceOf(TokenCheck.Valid.class);
+    }
+  }
+
+  @Test
+  void withIamIdentityTheCallerArnIsTheUser() {
+    ChatService s = service(ProxySettings.defaults().withUserIdentity(UserIdentity.IAM));
+    ChatOutcome.Answered a = (ChatOutcome.Answered) s.chat(request(false),
+        Caller.iam("arn:aws:iam::123456789012:user/alice"), "r");
+    assertThat(a.trace().user()).isEqualTo(pseudonyms.pseudonym("arn:aws:iam::123456789012:user/alice"));
+  }
+
+  @Test
+  void anIdentityModeWithoutThatIdentityIsA401NamingWhatIsMissingAndNoModelIsCalled() {
+    ChatOutcome out = service(ProxySettings.defaults().withUserIdentity(UserIdentity.JWT_SUB))
+        .chat(request(false), Caller.iam("arn:aws:iam::1:user/x"), "r");
+    assertThat(out).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
+      assertThat(r.error().status()).isEqualTo(401);
+      assertThat(r.error().code()).isEqualTo("no_authenticated_user");
+      assertThat(r.error().message()).contains("CANARY_USER_IDENTITY is jwt:sub").contains("sub");
+    });
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void bodyIdentityNeedsAUserIdInTheBody() {
+    ChatOutcome out = service().chat(new ChatApiRequest(null, List.of(new ChatMessage("user", "hi")), null, false),
+        Caller.jwt("ignored-in-body-mode"), "r");
+    assertThat(((ChatOutcome.Refused) out).error()).satisfies(e -> {
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.field()).isEqualTo("userId");
+    });
   }
 }

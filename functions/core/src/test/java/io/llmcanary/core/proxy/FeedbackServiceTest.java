@@ -3,6 +3,7 @@ package io.llmcanary.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmcanary.core.config.Variant;
+import io.llmcanary.core.embedded.InMemoryFeedbackLedger;
 import io.llmcanary.core.feedback.FeedbackToken;
 import io.llmcanary.core.feedback.FeedbackTokens;
 import io.llmcanary.core.metrics.RequestMetrics;
@@ -22,16 +23,34 @@ class FeedbackServiceTest {
       ProxyKeys.derive("test-secret-test-secret-test-secret-0001", null).feedbackKeys(), Duration.ofDays(7),
       Duration.ofMinutes(5));
   final FixedConfigSource config = new FixedConfigSource(Fixtures.config(5, false));
-  final FeedbackService service = new FeedbackService(config, tokens, metrics::add, ProxySettings.defaults(),
+  final UserPseudonymizer pseudonyms = new UserPseudonymizer(
+      ProxyKeys.derive("test-secret-test-secret-test-secret-0001", null).pseudonymKey());
+  final List<String> refusals = new ArrayList<>();
+  final ProxyCounters counters = new ProxyCounters() {
+    @Override
+    public void fallback(String a, String r, String id, boolean ok, long t) {}
+
+    @Override
+    public void feedbackRefused(String a, String r, String id, String reason, String user, long t) {
+      refusals.add(reason);
+    }
+  };
+  final FeedbackService service = new FeedbackService(config, tokens, pseudonyms,
+      new InMemoryFeedbackLedger(Clock.fixed(NOW, ZoneOffset.UTC)), metrics::add, counters, ProxySettings.defaults(),
       Clock.fixed(NOW, ZoneOffset.UTC));
 
   String token(String requestId, String rollout, Variant v) {
-    return tokens.sign(new FeedbackToken(requestId, "chat-app", rollout, v, NOW.minusSeconds(30).getEpochSecond()));
+    return tokens.sign(new FeedbackToken(requestId, "chat-app", rollout, v, NOW.minusSeconds(30).getEpochSecond(),
+        pseudonyms.pseudonym("alice")));
+  }
+
+  static FeedbackApiRequest alice(String token, double score) {
+    return new FeedbackApiRequest(token, score, "alice");
   }
 
   @Test
   void feedbackIsRecordedAsQualityOfTheVersionNamedInTheToken() {
-    FeedbackOutcome out = service.feedback(new FeedbackApiRequest(token("req-1", "rollout-7", Variant.CANARY), 0.75), "fb-1");
+    FeedbackOutcome out = service.feedback(alice(token("req-1", "rollout-7", Variant.CANARY), 0.75), "fb-1");
     assertThat(out).isInstanceOf(FeedbackOutcome.Recorded.class);
     assertThat(metrics).singleElement().satisfies(m -> {
       assertThat(m.isFeedbackOnly()).isTrue();
@@ -45,8 +64,8 @@ class FeedbackServiceTest {
   @Test
   void aSecondFeedbackOnTheSameAnswerIsRefused() {
     String t = token("req-1", "rollout-7", Variant.STABLE);
-    service.feedback(new FeedbackApiRequest(t, 1.0), "fb-1");
-    FeedbackOutcome again = service.feedback(new FeedbackApiRequest(t, 0.0), "fb-2");
+    service.feedback(alice(t, 1.0), "fb-1");
+    FeedbackOutcome again = service.feedback(alice(t, 0.0), "fb-2");
     assertThat(((FeedbackOutcome.Refused) again).error().status()).isEqualTo(409);
     assertThat(metrics).hasSize(1);
   }
@@ -54,7 +73,7 @@ class FeedbackServiceTest {
   @Test
   void aTokenFromTheRolloutBeforeIsRefusedWith403AndNothingIsRecorded() {
     String t = token("req-1", "rollout-6", Variant.CANARY);
-    FeedbackOutcome out = service.feedback(new FeedbackApiRequest(t, 0.0), "fb-1");
+    FeedbackOutcome out = service.feedback(alice(t, 0.0), "fb-1");
     assertThat(out).isInstanceOfSatisfying(FeedbackOutcome.Refused.class, r -> {
       assertThat(r.error().status()).isEqualTo(403);
       assertThat(r.error().code()).isEqualTo("feedback_token_wrong_rollout");
@@ -67,8 +86,8 @@ class FeedbackServiceTest {
   void aForgedTokenIsRefusedWith403() {
     String t = new FeedbackTokens(ProxyKeys.derive("someone-elses-secret-someone-elses-01", null).feedbackKeys(),
         Duration.ofDays(7), Duration.ZERO).sign(new FeedbackToken("req-1", "chat-app", "rollout-7", Variant.STABLE,
-        NOW.getEpochSecond()));
-    FeedbackOutcome out = service.feedback(new FeedbackApiRequest(t, 0.0), "fb-1");
+        NOW.getEpochSecond(), pseudonyms.pseudonym("alice")));
+    FeedbackOutcome out = service.feedback(alice(t, 0.0), "fb-1");
     assertThat(((FeedbackOutcome.Refused) out).error().code()).isEqualTo("forged_feedback_token");
     assertThat(metrics).isEmpty();
   }
@@ -76,7 +95,7 @@ class FeedbackServiceTest {
   @Test
   void withoutConfigFeedbackCannotBeAttributedAndIs503() {
     config.set(null);
-    FeedbackOutcome out = service.feedback(new FeedbackApiRequest(token("r", "rollout-7", Variant.STABLE), 1), "fb");
+    FeedbackOutcome out = service.feedback(alice(token("r", "rollout-7", Variant.STABLE), 1), "fb");
     assertThat(((FeedbackOutcome.Refused) out).error().status()).isEqualTo(503);
   }
 }
