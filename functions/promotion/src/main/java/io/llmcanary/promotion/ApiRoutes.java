@@ -120,8 +120,7 @@ final class ApiRoutes {
   private Map<String, Object> status(String application, String rolloutId) {
     Optional<RolloutState> s = promotion.ports().store().get(application, rolloutId);
     if (s.isEmpty()) {
-      return error(404, "not_found", "no rollout " + rolloutId + " in application " + application
-          + " (GET /rollouts lists the active ones)");
+      return error(404, "not_found", "no rollout " + rolloutId + " in application " + application);
     }
     RolloutState st = s.get();
     Map<String, Object> out = summary(st);

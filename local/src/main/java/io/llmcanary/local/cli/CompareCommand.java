@@ -243,7 +243,7 @@ public final class CompareCommand implements Command {
     Instant to = endedAt != null && endedAt.isBefore(now) ? endedAt : now;
     Instant from = stageStartedAt == null ? to.minus(Duration.ofHours(1)) : stageStartedAt;
     return new Window(from, to, endedAt != null ? "the last stage, from its start until the rollout ended"
-        : "since the stage began (the health check's window)");
+        : "since the stage began, the health check's window");
   }
 
   private static int print(String application, String rolloutId, String status, String description, Window w,
