@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code canaryctl status [ROLLOUT]}: the rollouts of the local state, what their workflow waits for, what the
+ * {@code canaryctl status [ROLLOUT]}: on the stack, one rollout (with the latest verdict and the quality judge's cost) or
+ * the list of them; on the local state, the rollouts, what their workflow waits for, what the
  * rollout in the config changes (recomputed from the config's stable and canary), and the config.
  */
 public final class StatusCommand implements Command {
