@@ -304,10 +304,7 @@ class PromotionHandlerTest {
   }
 
   private JsonNode list() {
-    ObjectNode ev = event("promotion-api-status.json");
-    ev.put("rawPath", "/rollouts").put("routeKey", "GET /rollouts");
-    ((ObjectNode) ev.path("requestContext").path("http")).put("path", "/rollouts");
-    return call(ev);
+    return call("promotion-api-list.json");
   }
 
   @Test

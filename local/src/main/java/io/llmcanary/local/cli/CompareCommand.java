@@ -260,7 +260,10 @@ public final class CompareCommand implements Command {
       win.put("basis", w.basis());
       m.put("window", win);
       m.put("guardrailsFrom", guardrailsFrom);
-      m.put("requests", Map.of("stable", input.stage().stable().requests(), "canary", input.stage().canary().requests()));
+      Map<String, Object> requests = new LinkedHashMap<>();
+      requests.put("stable", input.stage().stable().requests());
+      requests.put("canary", input.stage().canary().requests());
+      m.put("requests", requests);
       m.put("outcome", v.outcome().name());
       m.put("reason", v.reason());
       m.put("rows", v.rows().stream().map(CompareCommand::row).toList());
