@@ -42,6 +42,7 @@ public final class CanaryCtl {
     register(c.decide("reject"));
     register(c.decide("rollback"));
     register(c.status());
+    register(c.compare());
     register(c.history());
     register(c.replay());
   }

@@ -94,37 +94,6 @@ public final class RolloutConfigCodec {
     }
   }
 
-  /**
-   * Guardrails on their own (a replay's or a comparison's), given in part or whole; the rest keep the defaults.
-   * Accepts the guardrails object itself or a whole rollout config that has one.
-   *
-   * @throws IllegalArgumentException naming what is wrong
-   */
-  public static Guardrails guardrails(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException("guardrails must be a JSON object, e.g. {\"rollbackErrorRateRatio\": 1.5}");
-    }
-    JsonNode given = node.has("guardrails") ? node.get("guardrails") : node;
-    if (!given.isObject()) {
-      throw new IllegalArgumentException("\"guardrails\" must be a JSON object");
-    }
-    ObjectNode merged = Json.MAPPER.valueToTree(Guardrails.defaults());
-    java.util.Iterator<String> names = given.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!merged.has(name)) {
-        throw new IllegalArgumentException("unknown guardrail \"" + name + "\"; the guardrails are: "
-            + String.join(", ", (Iterable<String>) merged::fieldNames));
-      }
-    }
-    merged.setAll((ObjectNode) given);
-    try {
-      return Json.MAPPER.treeToValue(merged, Guardrails.class);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot read the guardrails: " + e.getMessage(), e);
-    }
-  }
-
   /** Guardrails given in part keep the defaults for the rest (a record would otherwise read them as 0). */
   private static ObjectNode withGuardrailDefaults(ObjectNode node) {
     ObjectNode copy = node.deepCopy();

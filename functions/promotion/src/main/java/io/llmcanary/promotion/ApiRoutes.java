@@ -2,9 +2,11 @@ package io.llmcanary.promotion;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmcanary.codec.GuardrailsJson;
 import io.llmcanary.codec.Json;
 import io.llmcanary.codec.StartRequestCodec;
 import io.llmcanary.core.config.RolloutConfig;
+import io.llmcanary.core.health.HealthCheck;
 import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
@@ -12,7 +14,9 @@ import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStateMachine;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,8 @@ import java.util.Optional;
  *
  * <pre>
  * POST /rollouts                          start a rollout; body: the canary version, or {"canary", "pricing", "stages", "rolloutId"}
- * GET  /rollouts/{rolloutId}              the rollout's state and audit trail
+ * GET  /rollouts                          the application's active rollouts, and its most recent ended one
+ * GET  /rollouts/{rolloutId}              the rollout's state, the guardrails it is judged with, and its audit trail
  * POST /rollouts/{rolloutId}/approve      approve the waiting stage; body {"reason": "..."} (optional)
  * POST /rollouts/{rolloutId}/reject       reject it: the rollout ends, canary 0%
  * POST /rollouts/{rolloutId}/rollback     an operator's abort at any stage that has not ended; body {"reason": "..."}
@@ -63,6 +68,9 @@ final class ApiRoutes {
       JsonNode body = body(event);
       if (parts.length == 1 && method.equals("POST")) {
         return start(body, application, actor.get());
+      }
+      if (parts.length == 1 && method.equals("GET")) {
+        return list(application);
       }
       if (parts.length == 2 && method.equals("GET")) {
         return status(application, parts[1]);
@@ -115,21 +123,69 @@ final class ApiRoutes {
       return error(404, "not_found", "no rollout " + rolloutId + " in application " + application);
     }
     RolloutState st = s.get();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("application", st.application());
-    out.put("rolloutId", st.rolloutId());
-    out.put("status", st.status().name());
-    out.put("description", RolloutStateMachine.describe(st));
-    out.put("stage", st.stageIndex() + 1);
-    out.put("stages", st.plan().percents());
-    out.put("canaryPercent", st.canaryPercent());
-    out.put("stageStartedAt", String.valueOf(st.stageStartedAt()));
+    Map<String, Object> out = summary(st);
     out.put("executionArn", st.executionArn());
     out.put("reason", st.reason());
+    // what the health check judges this rollout with, chosen as it chooses (HealthCheck.guardrailsFor)
+    RolloutConfig deployed = deployedConfig();
+    out.put("guardrails", GuardrailsJson.toMap(HealthCheck.guardrailsFor(st, deployed)));
+    out.put("guardrailsFrom", HealthCheck.deploysGuardrailsOf(st, deployed) ? "deployed config" : "defaults");
     List<Map<String, Object>> history = promotion.ports().store().history(application, rolloutId).stream()
         .map(ApiRoutes::event).toList();
     out.put("history", history);
     return respond(200, out);
+  }
+
+  /**
+   * The application's rollouts that are active (not ended, or still owing work: the store's index), newest first,
+   * and the rollout the deployed config names when it has ended: the most recent one, as the config names its
+   * rollout until the next starts. Older ended rollouts are not listed: the store indexes only active ones, and a
+   * scan would grow with history; GET /rollouts/{id} shows any of them.
+   */
+  private Map<String, Object> list(String application) {
+    List<RolloutState> shown = new ArrayList<>();
+    for (RolloutState st : promotion.ports().store().active()) {
+      if (st.application().equals(application)) {
+        shown.add(st);
+      }
+    }
+    RolloutConfig deployed = deployedConfig();
+    if (deployed != null && deployed.application().equals(application)
+        && shown.stream().noneMatch(st -> st.rolloutId().equals(deployed.rolloutId()))) {
+      promotion.ports().store().get(application, deployed.rolloutId()).ifPresent(shown::add);
+    }
+    shown.sort(Comparator.comparing(RolloutState::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("application", application);
+    out.put("rollouts", shown.stream().map(ApiRoutes::summary).toList());
+    out.put("active", shown.stream().filter(st -> !st.status().isTerminal()).count());
+    out.put("note", "active rollouts and the most recent ended one; GET /rollouts/{rolloutId} shows any rollout");
+    return respond(200, out);
+  }
+
+  private static Map<String, Object> summary(RolloutState st) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("application", st.application());
+    out.put("rolloutId", st.rolloutId());
+    out.put("status", st.status().name());
+    out.put("ended", st.status().isTerminal());
+    out.put("description", RolloutStateMachine.describe(st));
+    out.put("stage", st.stageIndex() + 1);
+    out.put("stages", st.plan().percents());
+    out.put("canaryPercent", st.canaryPercent());
+    out.put("startedAt", String.valueOf(st.createdAt()));
+    out.put("stageStartedAt", String.valueOf(st.stageStartedAt()));
+    out.put("updatedAt", String.valueOf(st.updatedAt()));
+    return out;
+  }
+
+  /** The config AppConfig has deployed; null when it cannot be read (then the defaults apply, as in the check). */
+  private RolloutConfig deployedConfig() {
+    try {
+      return promotion.ports().configs().deployedConfig();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Map<String, Object> event(AuditEvent e) {

@@ -302,4 +302,70 @@ class PromotionHandlerTest {
         .isNotEqualTo("someone-else"));
     assertThat(e.store.history(APP, id)).extracting(a -> a.actor()).contains("arn:aws:iam::123456789012:user/alice");
   }
+
+  private JsonNode list() {
+    return call("promotion-api-list.json");
+  }
+
+  @Test
+  void theStatusRouteShowsTheGuardrailsTheHealthCheckJudgesWithAndWhenTheStageBegan() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    var deployed = e.configs.deployedConfig();
+    var strict = new io.llmcanary.core.config.Guardrails(0.8, 3.0, 1.4, 1.6, 0.9, 1.1, 1.2, 1.4, 0.01, 0.01, 500, 80,
+        0.3, 30);
+    e.configs.publish(new io.llmcanary.core.config.RolloutConfig(deployed.schemaVersion(), deployed.application(),
+        deployed.rolloutId(), deployed.canaryPercent(), deployed.salt(), deployed.versions(), deployed.pricing(), strict,
+        deployed.stages(), deployed.fallbackToStable(), deployed.qualityJudge()),
+        io.llmcanary.core.ports.ConfigPublisher.Speed.IMMEDIATE, "stricter guardrails");
+
+    JsonNode s = body(call("promotion-api-status.json"));
+
+    assertThat(s.path("guardrailsFrom").asText()).isEqualTo("deployed config");
+    assertThat(s.path("guardrails").path("rollbackQualityRatio").asDouble()).isEqualTo(0.8);
+    assertThat(s.path("guardrails").path("minRequests").asLong()).isEqualTo(500);
+    assertThat(s.path("stageStartedAt").asText()).isEqualTo("2026-11-26T09:00:00Z");
+    assertThat(s.path("startedAt").asText()).isEqualTo("2026-11-26T09:00:00Z");
+
+    // another rollout's config deployed (here: the baseline again): the check uses the defaults, and so does the route
+    e.configs.publish(Embedded.baseline(), io.llmcanary.core.ports.ConfigPublisher.Speed.IMMEDIATE, "baseline");
+    JsonNode d = body(call("promotion-api-status.json"));
+    assertThat(d.path("guardrailsFrom").asText()).isEqualTo("defaults");
+    assertThat(d.path("guardrails").path("rollbackQualityRatio").asDouble())
+        .isEqualTo(io.llmcanary.core.config.Guardrails.defaults().rollbackQualityRatio());
+  }
+
+  @Test
+  void theListRouteShowsTheActiveRolloutAndAfterItEndsTheMostRecentOneAsEnded() {
+    JsonNode empty = list();
+    assertThat(empty.path("statusCode").asInt()).as(empty.toString()).isEqualTo(200);
+    assertThat(body(empty).path("rollouts").size()).isZero();
+
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    JsonNode one = body(list());
+    assertThat(one.path("active").asInt()).isEqualTo(1);
+    assertThat(one.path("rollouts")).singleElement().satisfies(r -> {
+      assertThat(r.path("rolloutId").asText()).isEqualTo(ROLLOUT);
+      assertThat(r.path("status").asText()).isEqualTo("RUNNING");
+      assertThat(r.path("ended").asBoolean()).isFalse();
+      assertThat(r.path("canaryPercent").asDouble()).isEqualTo(5.0);
+    });
+
+    assertThat(call("promotion-api-rollback.json").path("statusCode").asInt()).isEqualTo(200);
+    JsonNode ended = body(list());
+    assertThat(ended.path("active").asInt()).isZero();
+    assertThat(ended.path("rollouts")).singleElement().satisfies(r -> {
+      assertThat(r.path("status").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(r.path("ended").asBoolean()).isTrue();
+    });
+  }
+
+  @Test
+  void theListRouteNeedsAnIdentityLikeTheOthers() {
+    ObjectNode ev = event("promotion-api-unauthenticated.json");
+    ev.put("rawPath", "/rollouts");
+    ((ObjectNode) ev.path("requestContext").path("http")).put("method", "GET").put("path", "/rollouts");
+    assertThat(call(ev).path("statusCode").asInt()).isEqualTo(401);
+  }
 }

@@ -115,7 +115,8 @@ final class Remote {
   static int refused(String command, RolloutApi.Response r, PrintStream err) {
     String hint = switch (r.status()) {
       case 401, 403 -> " (the API refused your credentials: the caller needs execute-api:Invoke on the stack's API)";
-      case 404 -> " (./canaryctl status ROLLOUT --stack NAME shows a rollout; check the id and --stack)";
+      case 404 -> " (./canaryctl status ROLLOUT --stack NAME shows a rollout, ./canaryctl status --stack NAME lists"
+          + " them; check the id and --stack)";
       default -> "";
     };
     err.println("canaryctl " + command + ": refused (" + r.status() + "): " + r.message() + hint);

@@ -45,6 +45,10 @@ public final class RemoteClients {
     return new StatusCommand(clients);
   }
 
+  public Command compare() {
+    return new CompareCommand(clients);
+  }
+
   public Command replay() {
     return new ReplayCommand(clients);
   }

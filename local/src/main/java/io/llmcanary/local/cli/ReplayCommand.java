@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
 import io.llmcanary.codec.EmfParser;
 import io.llmcanary.codec.Json;
-import io.llmcanary.codec.RolloutConfigCodec;
+import io.llmcanary.codec.GuardrailsJson;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
@@ -188,8 +188,8 @@ public final class ReplayCommand implements Command {
     Guardrails own = Guardrails.defaults();
     String ownName = "the defaults (the API did not say the rollout's own)";
     if (body.path("guardrails").isObject()) {
-      own = RolloutConfigCodec.guardrails(body.path("guardrails"));
-      ownName = "the rollout's own";
+      own = GuardrailsJson.read(body.path("guardrails"));
+      ownName = "the rollout's own (" + Remote.text(body, "guardrailsFrom") + ")";
     }
     String namespace = t.stack().outputs().get("MetricsNamespace");
     MetricsQuery q = new CloudWatchMetricsQuery(clients.cloudWatch().apply(t.stack().region()), namespace);
@@ -287,7 +287,10 @@ public final class ReplayCommand implements Command {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
     }
-    return Optional.of(RolloutConfigCodec.guardrails(n));
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("guardrails must be a JSON object, e.g. {\"rollbackErrorRateRatio\": 1.5}");
+    }
+    return Optional.of(GuardrailsJson.read(n.has("guardrails") ? n.get("guardrails") : n));
   }
 
   private static Instant instant(Args a, String name) {

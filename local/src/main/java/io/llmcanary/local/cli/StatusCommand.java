@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code canaryctl status [ROLLOUT]}: the rollouts of the local state, what their workflow waits for, what the
+ * {@code canaryctl status [ROLLOUT]}: on the stack, one rollout (with the latest verdict and the quality judge's cost) or
+ * the list of them; on the local state, the rollouts, what their workflow waits for, what the
  * rollout in the config changes (recomputed from the config's stable and canary), and the config.
  */
 public final class StatusCommand implements Command {
@@ -39,19 +40,22 @@ public final class StatusCommand implements Command {
 
   @Override
   public String summary() {
-    return "show the rollouts, what each workflow waits for, and the served config (local state)";
+    return "show the rollouts, what each workflow waits for, the latest verdict and the quality judge's cost";
   }
 
   @Override
   public String help() {
     return """
-        Usage: ./canaryctl status ROLLOUT [--stack NAME] [--region R] [--json]
+        Usage: ./canaryctl status [ROLLOUT] [--judge-call-price USD] [--stack NAME] [--region R] [--json]
                ./canaryctl status [ROLLOUT] --local [--all] [--state DIR] [--json]
 
         On the stack (GET /rollouts/ROLLOUT, signed): the rollout's state, stage and canary percent, what its
         workflow waits for (the end of the stage, or a person's decision, with the command that gives it), the
-        latest verdict with its comparison table, and a console link to its Step Functions execution. The API
-        has no list of rollouts: name one (the "approval needed" and rollback alerts name theirs).
+        latest verdict with its comparison table, what the quality judge has cost it (the answers it judged since
+        the rollout started, from CloudWatch's JudgeScore and Preference sample counts, × the price of a judge
+        call: one per absolute grade, two per pairwise comparison, plus the shadow stable answers at stable's mean
+        cost), and a console link to its Step Functions execution. Without ROLLOUT (GET /rollouts): the
+        application's active rollouts and its most recent ended one; exactly one active is shown as with ROLLOUT.
 
         With --local: shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with --all: every
         rollout), each with its stage and what its workflow waits for: the end of the stage (then the gate runs),
@@ -61,6 +65,9 @@ public final class StatusCommand implements Command {
 
         Options:
           --all        every rollout, ended ones too (--local)
+          --judge-call-price USD
+                       the price of one quality-judge call (default: the stack's QualityJudgeCallPriceUsd
+                       output, else 0.0007, about 800 input and 20 output tokens on Claude 3.5 Haiku)
         """ + Remote.HELP + PromotionOptions.STATE_HELP + """
 
         Exit codes: 0 shown, 1 no such rollout, 2 usage error.
@@ -69,18 +76,21 @@ public final class StatusCommand implements Command {
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Remote.flags(Set.of("json", "all")), Remote.valued(Set.of("state")));
+    Args a = Args.parse(argv, Remote.flags(Set.of("json", "all")), Remote.valued(Set.of("state", "judge-call-price")));
     if (a.positionals().size() > 1) {
       throw new Args.UsageException("expected at most one rollout id");
     }
     Optional<String> stack = Remote.stackName(a, clients);
     if (stack.isPresent()) {
-      if (a.positionals().isEmpty()) {
-        throw new Args.UsageException("on the stack, name the rollout: status ROLLOUT (the API has no list of"
-            + " rollouts; the alerts name theirs); --local shows the local state's");
-      }
+      Double price = a.option("judge-call-price", null) == null ? null
+          : a.doubleOption("judge-call-price", RemoteRollouts.DEFAULT_JUDGE_CALL_PRICE_USD, 0, 10);
       return Remote.connect("status", stack.get(), a, clients, err)
-          .map(t -> RemoteRollouts.status(a.positionals().get(0), t, a.flag("json"), out, err)).orElse(FAILED);
+          .map(t -> a.positionals().isEmpty() ? RemoteRollouts.list(t, clients, price, a.flag("json"), out, err)
+              : RemoteRollouts.status(a.positionals().get(0), t, clients, price, a.flag("json"), out, err))
+          .orElse(FAILED);
+    }
+    if (a.option("judge-call-price", null) != null) {
+      throw new Args.UsageException("--judge-call-price is for the stack: the local state counts no judged answers");
     }
     try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
       state.catchUp();

@@ -91,6 +91,16 @@ public final class CloudWatchMetricsQuery implements MetricsQuery {
     return new JudgeInput(stage, window(application, rolloutId, recentStart, end, now));
   }
 
+  /**
+   * One GetMetricData call over [from, now): the same queries as {@link #fetch}'s stage window, without the last
+   * hour's look (what {@code canaryctl status} counts the quality judge's answers with).
+   */
+  public WindowStats totals(String application, String rolloutId, Instant from, Instant now) {
+    Instant end = now.truncatedTo(ChronoUnit.MINUTES);
+    Instant start = align(from, now);
+    return start.isBefore(end) ? window(application, rolloutId, start, end, now) : WindowStats.empty(start, end);
+  }
+
   /** One GetMetricData call over [start, end). */
   WindowStats window(String application, String rolloutId, Instant start, Instant end, Instant now) {
     long windowSeconds = Duration.between(start, end).toSeconds();

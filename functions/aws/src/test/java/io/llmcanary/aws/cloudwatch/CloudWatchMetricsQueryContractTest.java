@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.metrics.VersionStats;
+import io.llmcanary.testing.Cbor;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.testing.AwsEndpoint;
+import io.llmcanary.testing.CborToJsonBridge;
 import io.llmcanary.testing.AwsIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;

@@ -117,7 +117,7 @@ public final class HealthCheck {
           : result(s, RolloutCheck.Action.RESUMED, null, "finished owed steps of the " + s.status() + " rollout",
               null, owed.steps());
     }
-    Guardrails g = guardrailsFor(s, cfg);
+    Guardrails g = guardrailsFor(s, cfg.config());
     return switch (judge(s, g, now)) {
       case Judged.NotJudged gap -> result(s, RolloutCheck.Action.NOT_JUDGED, gap.verdict().outcome(),
           gap.verdict().reason(), null, owed.steps());
@@ -190,12 +190,21 @@ public final class HealthCheck {
     };
   }
 
-  private Guardrails guardrailsFor(RolloutState s, ConfigRead cfg) {
-    RolloutConfig c = cfg.config();
-    if (c != null && c.rolloutId().equals(s.rolloutId()) && c.application().equals(s.application())) {
-      return c.guardrails();
-    }
-    return Guardrails.defaults();
+  /**
+   * The guardrails a rollout is judged with: the deployed config's when that config is this rollout's (it names its
+   * rollout until the next one starts), else the defaults. The rollout API shows the same choice, so an operator's
+   * {@code compare} judges as this check does.
+   *
+   * @param deployed the config AppConfig has deployed, or null when it could not be read
+   */
+  public static Guardrails guardrailsFor(RolloutState s, RolloutConfig deployed) {
+    return deploysGuardrailsOf(s, deployed) ? deployed.guardrails() : Guardrails.defaults();
+  }
+
+  /** Whether {@link #guardrailsFor} takes the deployed config's guardrails (else the defaults). */
+  public static boolean deploysGuardrailsOf(RolloutState s, RolloutConfig deployed) {
+    return deployed != null && deployed.rolloutId().equals(s.rolloutId())
+        && deployed.application().equals(s.application());
   }
 
   private ConfigRead readConfig() {

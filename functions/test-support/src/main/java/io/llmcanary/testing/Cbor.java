@@ -1,4 +1,4 @@
-package io.llmcanary.aws.cloudwatch;
+package io.llmcanary.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -15,13 +15,13 @@ import java.util.Map;
  * CBOR as Smithy RPC v2 uses it (CloudWatch's protocol in SDK v2): maps, lists, strings, numbers, and timestamps as
  * tag 1 (epoch seconds) around a double. Test-only: builds responses and reads requests for the contract tests.
  */
-final class Cbor {
+public final class Cbor {
 
   private static final CBORMapper MAPPER = new CBORMapper();
 
   private Cbor() {}
 
-  static JsonNode read(byte[] body) {
+  public static JsonNode read(byte[] body) {
     try {
       return MAPPER.readTree(body);
     } catch (IOException e) {
@@ -30,7 +30,7 @@ final class Cbor {
   }
 
   /** Encodes maps, lists, strings, numbers, booleans and {@link Instant}s (as tag 1 timestamps). */
-  static byte[] write(Object value) {
+  public static byte[] write(Object value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (CBORGenerator g = new CBORFactory().createGenerator(out)) {
       write(g, value);

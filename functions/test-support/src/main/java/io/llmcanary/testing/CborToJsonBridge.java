@@ -1,4 +1,4 @@
-package io.llmcanary.aws.cloudwatch;
+package io.llmcanary.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A protocol bridge for the CloudWatch ITs: SDK v2 speaks Smithy RPC v2 CBOR to CloudWatch, moto speaks only the
+ * A protocol bridge for the CloudWatch ITs (the adapter's in functions/aws, canaryctl's in local): SDK v2 speaks Smithy RPC v2 CBOR to CloudWatch, moto speaks only the
  * Query and AWS JSON 1.0 protocols for it (no CBOR support, and none planned: getmoto/moto#9195). The bridge
  * re-encodes each request body from CBOR to JSON and sends it to moto as JSON 1.0
  * ({@code X-Amz-Target: GraniteServiceVersion20100801.<Operation>}), then re-encodes moto's answer as CBOR, with
@@ -30,9 +30,9 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>One gap is filled rather than bridged: moto computes no percentiles (a GetMetricData with a {@code pNN}
  * statistic over existing data answers 500). The bridge answers those queries itself with no data points and
- * forwards the rest; percentile queries are covered by {@code CloudWatchMetricsQueryContractTest}.
+ * forwards the rest; percentile queries are covered by {@code CloudWatchMetricsQueryContractTest} (functions/aws).
  */
-final class CborToJsonBridge implements AutoCloseable {
+public final class CborToJsonBridge implements AutoCloseable {
 
   private static final String PREFIX = "/service/GraniteServiceVersion20100801/operation/";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,14 +41,14 @@ final class CborToJsonBridge implements AutoCloseable {
   private final URI target;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  CborToJsonBridge(URI target) throws IOException {
+  public CborToJsonBridge(URI target) throws IOException {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
