@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Performance figures of DESIGN.md §12, in one command (docs/PERFORMANCE.md explains method and results):
+# Performance figures of docs/architecture.md#performance-budget in one command (docs/PERFORMANCE.md explains method and results):
 #   1. the chat proxy's own work per warm request, p99 (JMH ProxyWorkBenchmark.proxyWorkPerRequest, SampleTime);
 #   2. assignment evaluations per second on one core, single thread (JMH AssignmentBenchmark.assign, Throughput);
 #      both headline figures with Lambda java21's JIT defaults (C1 only, serial GC); JVM defaults shown beside them;

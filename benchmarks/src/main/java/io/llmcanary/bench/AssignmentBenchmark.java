@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Assignment alone (DESIGN.md §4): evaluations per second on one core, single thread. Each call hashes a different
+ * Assignment alone (docs/architecture.md#assignment): evaluations per second on one core, single thread. Each call hashes a different
  * user id (4096 realistic ids, e-mail-like, 20–30 bytes) with a rollout salt, as the proxy does once per request.
  * {@code assign} is the figure reported as {@code assign_ops_per_s}; {@code assignAtZeroPercent} shows the
  * short cut at 0% (no hash), {@code bucket} the hash alone.

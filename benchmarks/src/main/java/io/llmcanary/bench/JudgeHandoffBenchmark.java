@@ -62,13 +62,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * What the quality judge's hand-off adds to the proxy's work per request (issue 14: added p99 on sampled requests
+ * What the quality judge's hand-off adds to the proxy's work per request (added p99 on sampled requests
  * at most 20 ms against a local endpoint, unsampled requests unchanged). The same request path as
  * {@link ProxyWorkBenchmark#proxyWorkPerRequest} (model stubbed), in pairs that differ only in the hand-off:
  *
  * <ul>
  *   <li>{@code sampledWithoutHandoff} / {@code sampledWithHandoff}: requests whose answers the sampler picks
- *       (canary users, request ids below the sampling rate). Without: the proxy has no queue, as before issue 14.
+ *       (canary users, request ids below the sampling rate). Without: the proxy has no queue.
  *       With: the hand-off the Lambda wiring builds from {@code CANARY_JUDGE_QUEUE_URL}
  *       ({@link ChatProxyWiring#judgeHandoff}: SqsJudgeHandoff on its own SDK client, URLConnection HTTP, one
  *       attempt, 100 ms bound, behind the HandoffBreaker), sending each answer as a real SigV4-signed SendMessage

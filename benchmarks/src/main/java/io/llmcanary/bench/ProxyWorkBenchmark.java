@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The chat proxy's own work per warm request (DESIGN.md §12: p99 under 1 ms, no AWS call), model excluded: the
+ * The chat proxy's own work per warm request (docs/architecture.md#performance-budget: p99 under 1 ms, no AWS call), model excluded: the
  * model is a stub that returns a fixed answer at once. {@link #proxyWorkPerRequest} is the figure the budget is
  * about: config lookup from the AppConfig agent source (warm cache; the agent is a local HTTP server that this
  * benchmark counts calls to), routing and assignment, user pseudonym, quality checks, the EMF line written to a

@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The operator CLI, {@code ./canaryctl} (DESIGN.md §13). */
+/** The operator CLI, {@code ./canaryctl} (docs/architecture.md#the-operator-surface). */
 public final class CanaryCtl {
 
   private final Map<String, Command> commands = new LinkedHashMap<>();
@@ -34,8 +34,8 @@ public final class CanaryCtl {
     register(new EvaluateCommand());
     register(new ServeCommand());
     register(new InvokeCommand());
-    // promotion workflow (issue 4), on the local state
-    // against the deployed stack (issue 13) unless --local, or no stack is configured
+    // promotion workflow, on the local state
+    // against the deployed stack unless --local, or no stack is configured
     var c = io.llmcanary.local.cli.RemoteClients.orStandard(remote);
     register(c.start());
     register(c.decide("approve"));

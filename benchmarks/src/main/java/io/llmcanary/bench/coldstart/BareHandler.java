@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;
 
 /**
- * The cold-start baseline (DESIGN.md §12): a bare Java 21 handler of the same event types as the chat proxy that
+ * The cold-start baseline (docs/architecture.md#performance-budget): a bare Java 21 handler of the same event types as the chat proxy that
  * returns a constant. Shipped alone with aws-lambda-java-core/events in {@code canary-bare-lambda.jar}, so both
  * sides of the comparison load their handler, event and response classes the same way.
  */

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
- * Rollout state, application claims and audit trail in one DynamoDB table (DESIGN.md §7).
+ * Rollout state, application claims and audit trail in one DynamoDB table (docs/architecture.md#rollout-state).
  *
  * <pre>
  * Table (the SAM template declares the same shape; PAY_PER_REQUEST):
@@ -229,7 +229,7 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(TransactWriteItem.builder().put(putState).build());
     if (event != null) {
-      // The audit event of this write, in the same transaction (DESIGN.md §7): never a change without its record.
+      // The audit event of this write, in the same transaction (docs/architecture.md#rollout-state): never a change without its record.
       items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(auditItem(event))
           .conditionExpression("attribute_not_exists(#sk)").expressionAttributeNames(Map.of("#sk", SK)).build())
           .build());

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * response.
  *
  * <p>The serving version is the operators' to know, not the end user's: a client that knows which answers are
- * canary's can aim its feedback at them (issue 15). Unless {@code exposeVersion} ({@code CANARY_EXPOSE_VERSION}),
+ * canary's can aim its feedback at them. Unless {@code exposeVersion} ({@code CANARY_EXPOSE_VERSION}),
  * answers carry neither the {@code version} field nor the {@code x-canary-version} and {@code x-canary-fallback}
  * headers, and the usage leaves out the cost (a price per model names the model). Logs and metrics always have it.
  */

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The proxy's trust boundaries over API Gateway events (issue 15): identity, hidden version, hostile feedback, deadline. */
+/** The proxy's trust boundaries over API Gateway events: identity, hidden version, hostile feedback, deadline. */
 class ChatProxyTrustBoundariesTest {
 
   static final String JWT_ALICE = "{\"jwt\":{\"claims\":{\"sub\":\"sub-alice\",\"iss\":\"https://issuer\"},\"scopes\":null}}";

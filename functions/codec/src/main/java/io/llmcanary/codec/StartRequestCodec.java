@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads what an operator gives to start a rollout (issue 4: {@code canaryctl start --canary VERSION.json}, the
+ * Reads what an operator gives to start a rollout ({@code canaryctl start --canary VERSION.json}, the
  * API route, the promotion function's {@code start} action): either a version object as it would stand under
  * {@code versions.canary}, or an envelope {@code {"canary": {...}, "pricing": {...}, "stages": [...], "rolloutId": "..."}}.
  *

@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * The health-check Lambda (DESIGN.md §2): EventBridge Scheduler every 15 minutes, or on demand with
+ * The health-check Lambda (docs/architecture.md#shape): EventBridge Scheduler every 15 minutes, or on demand with
  * {@code {"application": "...", "rolloutId": "..."}}. Parses the event, runs {@link HealthCheck} (all decisions
  * live there) and answers with what it did about each rollout; one JSON log line per rollout.
  *

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rollout routes of the HTTP API (payload format 2.0), behind IAM or JWT auth (DESIGN.md §9):
+ * The rollout routes of the HTTP API (payload format 2.0), behind IAM or JWT auth (docs/architecture.md#security-and-trust-boundaries):
  *
  * <pre>
  * POST /rollouts                          start a rollout; body: the canary version, or {"canary", "pricing", "stages", "rolloutId"}
@@ -35,7 +35,7 @@ import java.util.Optional;
  * </pre>
  *
  * The caller (an IAM principal, or a JWT subject) is the actor of the audit trail, on every route; an "actor" in
- * the body is ignored (DESIGN.md §9), and a request without an identity is refused, whatever the API's
+ * the body is ignored (docs/architecture.md#security-and-trust-boundaries), and a request without an identity is refused, whatever the API's
  * configuration. {@code ?application=} selects another application than "default".
  */
 final class ApiRoutes {
@@ -101,7 +101,7 @@ final class ApiRoutes {
   }
 
   private Map<String, Object> start(JsonNode body, String application, String actor) {
-    // the actor is the authenticated caller; a field the caller fills names nobody (DESIGN.md §9)
+    // the actor is the authenticated caller; a field the caller fills names nobody (docs/architecture.md#security-and-trust-boundaries)
     ((com.fasterxml.jackson.databind.node.ObjectNode) body).remove("actor");
     StartRequestCodec.Read read = StartRequestCodec.read(body, null, application, actor, null);
     return switch (read) {

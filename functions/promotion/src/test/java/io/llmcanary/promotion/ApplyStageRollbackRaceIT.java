@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The race of DESIGN.md §8 through the real DynamoDB store (conditional writes and transactions on the emulator):
+ * The race of docs/architecture.md#failure-modes through the real DynamoDB store (conditional writes and transactions on the emulator):
  * ApplyStage puts stage 2 (25%) into effect while a health-check rollback commits. Step by step, in both orders,
  * the end state deploys 0%.
  */

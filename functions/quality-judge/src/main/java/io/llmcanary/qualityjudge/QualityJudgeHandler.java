@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The quality-judge Lambda (DESIGN.md §14), triggered by the judge queue in batches with
+ * The quality-judge Lambda (docs/architecture.md#the-quality-judge), triggered by the judge queue in batches with
  * {@code ReportBatchItemFailures}: each message is one sampled answer; {@link QualityJudgeRun} grades it and
  * writes its EMF line. The response names only the messages worth another delivery (throttling, timeouts) in
  * {@code {"batchItemFailures": [{"itemIdentifier": messageId}]}}; a message that cannot be read, a malformed grade

@@ -167,7 +167,7 @@ class TemplateConsistencyTest {
     });
   }
 
-  // --- trust boundaries of the chat proxy (issue 15) ---------------------------------------------------------
+  // --- trust boundaries of the chat proxy ---------------------------------------------------------
   // Short forms parse with their tag dropped: !If [C, a, b] is [C, a, b], !Ref X is X, !GetAtt X.Arn is X.Arn.
 
   private JsonNode chatProxyEnv() {

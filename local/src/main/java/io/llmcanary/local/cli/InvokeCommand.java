@@ -46,12 +46,12 @@ public final class InvokeCommand implements Command {
         Example:
           ./canaryctl invoke chat-proxy events/chat-valid.json
         Exit codes: 0 invoked (whatever the HTTP status), 1 the event could not be read, 2 usage error.
-        """ + "\n" + HealthCheckInvoke.HELP; // health-check (issue 8)
+        """ + "\n" + HealthCheckInvoke.HELP; // health-check
   }
 
   @Override
   public int run(List<String> argv, PrintStream out, PrintStream err) {
-    // health-check (issue 8): its own invoke target.
+    // health-check: its own invoke target.
     if (!argv.isEmpty() && argv.get(0).equals(HealthCheckInvoke.FUNCTION)) {
       return new HealthCheckInvoke().run(argv, out, err);
     }

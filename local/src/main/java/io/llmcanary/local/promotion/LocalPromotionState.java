@@ -46,7 +46,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The promotion workflow's state for local use (DESIGN.md §10, embedded defaults), kept in a directory so that
+ * The promotion workflow's state for local use (docs/architecture.md#running-without-aws embedded defaults), kept in a directory so that
  * separate {@code canaryctl} commands see the same rollouts:
  *
  * <pre>

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The named scenarios of DESIGN.md §13. Each changes only the canary's named quantity. In {@code aa} the canary
+ * The named scenarios of docs/architecture.md#the-operator-surface. Each changes only the canary's named quantity. In {@code aa} the canary
  * is identical to stable (A/A) and in {@code healthy} a little better, so any rollback there is a false rollback.
  */
 public enum Scenario {

@@ -27,7 +27,7 @@ public record VersionTruth(
     double inputPerMTok,
     double outputPerMTok) {
 
-  /** Explicit ratings come back on 1–3% of answers in real chat products (DESIGN.md §5). */
+  /** Explicit ratings come back on 1–3% of answers in real chat products (docs/architecture.md#metrics-and-their-cloudwatch-query). */
   public static final double DEFAULT_FEEDBACK_RATE = 0.02;
 
   /**

@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** canaryctl start and status say what a rollout changes and whether it needs a canary (issue 18). */
+/** canaryctl start and status say what a rollout changes and whether it needs a canary. */
 class StartChangeSummaryTest {
 
   /** The stable version of infrastructure/appconfig/rollout-config.example.json, where a fresh state starts. */

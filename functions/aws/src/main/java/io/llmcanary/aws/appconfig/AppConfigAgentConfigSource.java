@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
- * Reads the rollout config from the AWS AppConfig Agent Lambda extension (DESIGN.md §3):
+ * Reads the rollout config from the AWS AppConfig Agent Lambda extension (docs/architecture.md#the-rollout-config):
  * {@code GET http://localhost:2772/applications/{app}/environments/{env}/configurations/{profile}}. The agent
  * polls AppConfig in the background and caches; this source asks the agent at most once per {@code ttl} and
  * answers from memory in between, so a warm request makes no call at all, and never an AWS API call (no SDK here).

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.appconfig.model.ListHostedConfigurationVe
 import software.amazon.awssdk.services.appconfig.model.ResourceNotFoundException;
 
 /**
- * Writes the rollout config with the AppConfig API (DESIGN.md §3): CreateHostedConfigurationVersion, then
+ * Writes the rollout config with the AppConfig API (docs/architecture.md#the-rollout-config): CreateHostedConfigurationVersion, then
  * StartDeployment. The proxies read it through the AppConfig agent, so a change reaches all of them within one
  * agent poll interval after the deployment reaches them.
  *

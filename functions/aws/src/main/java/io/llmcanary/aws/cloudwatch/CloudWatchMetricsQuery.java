@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
  *       (the quality judge's grades), {@code Preference} SampleCount and Sum with {@code PreferenceSquares} Sum
  *       (pairwise mode), and {@code Latency} p95. The counts and sums are added up here:
  *       sums of sums are exact, so the window totals are exact too (CloudWatch keeps no variances, and the judge
- *       needs none beyond what these give, DESIGN.md §6). The p95 series is what a rank test on latency needs;
+ *       needs none beyond what these give, docs/architecture.md#the-judge). The p95 series is what a rank test on latency needs;
  *       5-minute periods because a 1-minute p95 of a 5% canary is the p95 of a handful of requests;</li>
  *   <li>one period spanning the whole window: {@code Latency} p95, the window's true p95 (percentiles cannot be
  *       combined from per-period values).</li>

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * HTTP contract test of the agent path (DESIGN.md §10: no emulator implements the AppConfig agent): a local server
+ * HTTP contract test of the agent path (docs/architecture.md#running-without-aws: no emulator implements the AppConfig agent): a local server
  * answers {@code GET /applications/{app}/environments/{env}/configurations/{profile}} as the agent does, with the
  * configuration as the body and its version in the Configuration-Version header.
  */

@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Sticky, salted, monotonic assignment of users to stable or canary (DESIGN.md §4).
+ * Sticky, salted, monotonic assignment of users to stable or canary (docs/architecture.md#assignment).
  *
  * <p>{@code bucket = uint64_be(sha256(utf8(salt + ":" + userId))[0..8]) mod 10000}; a user is on canary iff
  * {@code bucket < canaryBasisPoints}. The bucket does not depend on the percent, so raising the percent only

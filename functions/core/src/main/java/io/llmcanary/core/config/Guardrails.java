@@ -1,7 +1,7 @@
 package io.llmcanary.core.config;
 
 /**
- * The judge's thresholds (DESIGN.md §6). Ratios compare canary with stable: a quality ratio of 0.90
+ * The judge's thresholds (docs/architecture.md#the-judge). Ratios compare canary with stable: a quality ratio of 0.90
  * means "canary quality below 90% of stable is a regression".
  *
  * <p>Rollback thresholds are checked every 15 minutes; gate thresholds decide whether a stage may be
@@ -9,7 +9,7 @@ package io.llmcanary.core.config;
  * (at confidence 1 - alpha, valid under repeated looks), with minimum samples below which the verdict
  * is INCONCLUSIVE.
  *
- * <p>Each quality signal has its own thresholds (DESIGN.md §5, §14): {@code CheckFailures} is a rate with exact
+ * <p>Each quality signal has its own thresholds (docs/architecture.md#quality-signals): {@code CheckFailures} is a rate with exact
  * counts like errors (ratio and absolute floor); the judge's absolute {@code JudgeScore} is a mean in [0, 1] like
  * user feedback; the pairwise {@code Preference} (how often the judge prefers canary's answer to stable's for the
  * same conversation; ½ when they are as good) is compared with an absolute level below ½.

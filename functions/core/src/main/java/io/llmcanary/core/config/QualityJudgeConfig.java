@@ -3,7 +3,7 @@ package io.llmcanary.core.config;
 import java.util.Locale;
 
 /**
- * The quality judge's settings in the rollout config (DESIGN.md §14): an LLM grades a sample of live answers of both
+ * The quality judge's settings in the rollout config (docs/architecture.md#the-quality-judge): an LLM grades a sample of live answers of both
  * versions, off the answer's path. Omitted fields take their defaults; the whole object omitted means {@code off}.
  *
  * @param mode       {@code off}, {@code absolute} (each sampled answer graded alone against the rubric) or

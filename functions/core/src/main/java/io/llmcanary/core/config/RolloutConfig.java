@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rollout config document (DESIGN.md §3): everything the chat proxy needs to serve a request,
+ * The rollout config document (docs/architecture.md#the-rollout-config): everything the chat proxy needs to serve a request,
  * and what the health check and promotion need to judge and move a rollout. Held in AppConfig as a
  * freeform JSON profile; {@code infrastructure/appconfig/rollout-config.schema.json} describes it.
  *

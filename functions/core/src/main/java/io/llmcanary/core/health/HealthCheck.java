@@ -29,7 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The 15-minute health check (DESIGN.md §2, §6–§8), as plain logic over ports. For each rollout that is running or
+ * The 15-minute health check (docs/architecture.md#the-health-check-run), as plain logic over ports. For each rollout that is running or
  * still owes work it:
  *
  * <ol>

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One run: when, what it did about each rollout it looked at, and what the reconciler found.
  *
- * @param reconcile the reconciler's result (DESIGN.md §7), or null when the run was for one named rollout only
+ * @param reconcile the reconciler's result (docs/architecture.md#rollout-state), or null when the run was for one named rollout only
  */
 public record HealthCheckReport(Instant at, List<RolloutCheck> rollouts, Reconciler.Result reconcile) {
 

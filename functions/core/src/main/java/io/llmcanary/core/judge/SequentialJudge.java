@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The product's judge (DESIGN.md §6): a pure function from per-stage cumulative and last-hour stats to a verdict
+ * The product's judge (docs/architecture.md#the-judge): a pure function from per-stage cumulative and last-hour stats to a verdict
  * with one row per metric. No clock, no randomness: time enters only through the windows' instants.
  *
  * <h2>Rows</h2>

@@ -23,7 +23,7 @@ public record Verdict(Outcome outcome, Kind kind, List<MetricRow> rows, String r
     return rows.stream().filter(r -> r.result() == Outcome.REGRESSION).findFirst();
   }
 
-  /** The comparison table of DESIGN.md §6. */
+  /** The comparison table of docs/architecture.md#the-judge. */
   public String table() {
     return ComparisonTable.render(rows);
   }

@@ -3,7 +3,7 @@ package io.llmcanary.core.metrics;
 import io.llmcanary.core.config.Variant;
 
 /**
- * What one request contributes to the per-version metrics (DESIGN.md §5), or one observation that arrives after
+ * What one request contributes to the per-version metrics (docs/architecture.md#metrics-and-their-cloudwatch-query), or one observation that arrives after
  * it (a user's rating, the quality judge's grade). Carries no user id, prompt or answer text by construction.
  *
  * <p>The three quality signals stay apart: {@code quality} is explicit user feedback only; {@code checkFailure}

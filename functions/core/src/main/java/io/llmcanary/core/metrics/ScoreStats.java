@@ -3,7 +3,7 @@ package io.llmcanary.core.metrics;
 /**
  * Count, sum and sum of squares of one graded score over a window ({@code JudgeScore} or {@code Preference}, each
  * in [0, 1]). CloudWatch keeps no variances; the squares are published as a metric of their own so the variance
- * follows from two sums (DESIGN.md §5).
+ * follows from two sums (docs/architecture.md#metrics-and-their-cloudwatch-query).
  *
  * @param count   graded answers
  * @param sum     sum of the scores

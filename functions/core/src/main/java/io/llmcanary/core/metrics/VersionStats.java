@@ -3,7 +3,7 @@ package io.llmcanary.core.metrics;
 import java.util.List;
 
 /**
- * What CloudWatch can give about one version over one window (DESIGN.md §6): exact counts and sums, and
+ * What CloudWatch can give about one version over one window (docs/architecture.md#the-judge): exact counts and sums, and
  * latency p95 both over the whole window and as a per-period series (one p95 per period), which is what
  * a rank test on latency needs. No variances: CloudWatch does not keep them.
  *

@@ -10,7 +10,7 @@ public record Alert(Kind kind, String application, String rolloutId, String subj
 
   public enum Kind {
     ROLLBACK, APPROVAL_NEEDED, PROMOTED, REJECTED,
-    /** The promotion workflow stopped on an error (issue 4): the canary stays where it is; a person must look. */
+    /** The promotion workflow stopped on an error: the canary stays where it is; a person must look. */
     WORKFLOW_FAILED,
     /** The reconciler found more users on a canary than the rollout state allows, and took them off. */
     DRIFT_CORRECTED

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Rollout state and audit trail (DynamoDB in AWS). Writes are conditional: a state is written only if the
  * stored one still has the version it was derived from, so of two racing writers exactly one wins.
  *
- * <p>One rollout at a time per application (DESIGN.md §7) is the store's guarantee, not its callers': a rollout
+ * <p>One rollout at a time per application (docs/architecture.md#rollout-state) is the store's guarantee, not its callers': a rollout
  * that is not terminal holds its application's <em>claim</em>. {@link #create} takes the claim in the same atomic
  * write as the state, and refuses while another rollout holds it; a {@link #replace} into a terminal status
  * gives the claim back in the same atomic write. A check of {@link #active()} before creating is only a
@@ -39,7 +39,7 @@ public interface RolloutStore {
   /**
    * Replaces the stored state if its version is still {@code expectedVersion}; false if another writer won (or
    * no state is stored). {@code event}, when given, is the audit event of this write (the transition it records)
-   * and is written in the same atomic write, so a change never lands without its record (DESIGN.md §7). When
+   * and is written in the same atomic write, so a change never lands without its record (docs/architecture.md#rollout-state). When
    * {@code next} is terminal the application's claim, if this rollout holds it, is given back in the same atomic
    * write, so a new rollout can start at once; a claim held by another rollout is left alone. A replace never takes
    * a claim.

@@ -1,7 +1,7 @@
 package io.llmcanary.core.promotion;
 
 /**
- * Where a person can decide on a waiting stage, for the "approval needed" message (DESIGN.md §7): the
+ * Where a person can decide on a waiting stage, for the "approval needed" message (docs/architecture.md#the-promotion-workflow): the
  * ApprovePromotion state machine in the Step Functions console, the CLI, and the API route. Fields that are
  * unknown (locally there is no console and no API) are null and their way is left out of the message.
  *

@@ -8,7 +8,7 @@ import io.llmcanary.core.rollout.RolloutState;
 import java.time.Duration;
 
 /**
- * The "approval needed" alert (DESIGN.md §7): what is proposed, the evidence (the gate's comparison table), the
+ * The "approval needed" alert (docs/architecture.md#the-promotion-workflow): what is proposed, the evidence (the gate's comparison table), the
  * three ways to decide with exactly what to type, and a link to the waiting execution.
  */
 final class ApprovalMessage {

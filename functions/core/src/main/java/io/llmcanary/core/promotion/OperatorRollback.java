@@ -9,7 +9,7 @@ import io.llmcanary.core.rollout.RolloutState;
 import java.util.Optional;
 
 /**
- * An operator's abort (DESIGN.md §13): at any stage that has not ended, through the one rollback action, so the
+ * An operator's abort (docs/architecture.md#the-operator-surface): at any stage that has not ended, through the one rollback action, so the
  * canary goes to 0% at once, the team is paged and the workflow ends.
  */
 final class OperatorRollback {

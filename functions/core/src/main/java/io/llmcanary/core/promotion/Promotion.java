@@ -11,7 +11,7 @@ import io.llmcanary.core.rollback.RollbackAction;
 import java.util.Objects;
 
 /**
- * The promotion workflow's logic (DESIGN.md §2, §7): one method per action of the promotion function, over the
+ * The promotion workflow's logic (docs/architecture.md#the-promotion-workflow): one method per action of the promotion function, over the
  * ports and the rollout state machine. The Lambda handler, the local CLI, {@link InProcessWorkflow} and the
  * simulator all call these same methods.
  *
@@ -113,7 +113,7 @@ public final class Promotion {
   }
 
   /**
-   * An operator's abort (DESIGN.md §13): at any stage that has not ended, through the one rollback action, so the
+   * An operator's abort (docs/architecture.md#the-operator-surface): at any stage that has not ended, through the one rollback action, so the
    * canary goes to 0% at once, the team is paged and the workflow ends.
    */
   public DecisionResult rollBack(String application, String rolloutId, String actor, String reason) {

@@ -153,7 +153,7 @@ public final class ChatService {
   }
 
   /**
-   * The quality judge's sample (DESIGN.md §14). Only answers that passed the automatic checks: a failed check is
+   * The quality judge's sample (docs/architecture.md#the-quality-judge). Only answers that passed the automatic checks: a failed check is
    * already counted in its own row. Fallback answers are never judged, like they are never rated.
    */
   private void handOff(Route.Serve serve, ChatApiRequest request, ChatResult r, String requestId, Instant now) {

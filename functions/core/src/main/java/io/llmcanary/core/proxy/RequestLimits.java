@@ -1,7 +1,7 @@
 package io.llmcanary.core.proxy;
 
 /**
- * Size limits of a request (DESIGN.md §9): they bound what one request can cost the proxy and the model.
+ * Size limits of a request (docs/architecture.md#security-and-trust-boundaries): they bound what one request can cost the proxy and the model.
  *
  * @param maxBodyBytes   body size after base64 decoding, UTF-8 bytes
  * @param maxMessages    messages in one chat request

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Where the user a request is assigned by (and a feedback token is bound to) comes from: {@code CANARY_USER_IDENTITY}
- * (DESIGN.md §9). With {@code jwt:sub} or {@code iam} it is the authenticated identity from API Gateway's request
+ * (docs/architecture.md#security-and-trust-boundaries). With {@code jwt:sub} or {@code iam} it is the authenticated identity from API Gateway's request
  * context, and a {@code userId} in the body is ignored, not an error: a client written for body mode keeps working,
  * but cannot choose its bucket or cycle ids. With {@code body} it is the body's {@code userId}, for a trusted backend
  * that calls the API on behalf of its own users.

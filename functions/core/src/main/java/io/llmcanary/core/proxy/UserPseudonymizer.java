@@ -9,7 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Pseudonymises user ids for logs with a keyed hash (HMAC-SHA256, 64 bits shown): the same user gets the same
  * pseudonym, so one user's requests can be followed, but without the key a pseudonym cannot be reversed by hashing
- * candidate ids, as a plain hash could (DESIGN.md §5).
+ * candidate ids, as a plain hash could (docs/architecture.md#metrics-and-their-cloudwatch-query).
  */
 public final class UserPseudonymizer {
 

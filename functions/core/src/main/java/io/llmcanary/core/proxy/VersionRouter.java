@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Picks the version for a user (DESIGN.md §3, §4). Bad or missing config never sends a user to canary:
+ * Picks the version for a user (docs/architecture.md#the-request-path). Bad or missing config never sends a user to canary:
  * <ul>
  *   <li>a good config: the sticky salted assignment of {@link Assignment};</li>
  *   <li>no good config ever read: the fallback stable version of the function's settings, else unavailable (503);</li>

@@ -1,7 +1,7 @@
 package io.llmcanary.core.quality;
 
 /**
- * The outcome of the automatic checks on one answer (DESIGN.md §5). A failed check is counted as a
+ * The outcome of the automatic checks on one answer (docs/architecture.md#metrics-and-their-cloudwatch-query). A failed check is counted as a
  * {@code CheckFailures} event of the request, judged as a rate with exact counts like errors; it is never a
  * quality score. Scoring failures as 0 inside the feedback mean would dilute both signals: at real feedback rates
  * (1–3% of answers rated) the zeros would be a large share of the "ratings".

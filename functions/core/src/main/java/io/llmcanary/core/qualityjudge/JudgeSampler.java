@@ -5,7 +5,7 @@ import io.llmcanary.core.config.QualityJudgeConfig;
 import io.llmcanary.core.config.Variant;
 
 /**
- * Which answers the proxy hands to the quality judge (DESIGN.md §14). Deterministic from the request id, so a retry
+ * Which answers the proxy hands to the quality judge (docs/architecture.md#the-quality-judge). Deterministic from the request id, so a retry
  * or a replay samples the same answers, and allocated per version rather than as one global rate: at a 5% canary a
  * global 10% would spend 95% of the judge on stable, which needs the least.
  *

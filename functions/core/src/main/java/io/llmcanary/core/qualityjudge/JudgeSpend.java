@@ -4,7 +4,7 @@ import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
 
 /**
- * What the quality judge cost a rollout (DESIGN.md §14, "cost is bounded and visible"): the answers it judged, the
+ * What the quality judge cost a rollout (docs/architecture.md#the-quality-judge "cost is bounded and visible"): the answers it judged, the
  * judge-model calls they took and their price. An absolute grade ({@code JudgeScore}) is one judge call; a pairwise
  * comparison ({@code Preference}) is two (both orders, against position bias) plus one shadow stable answer, priced
  * at stable's mean cost per request. The same arithmetic as the dashboard's judge-cost line.

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Level-triggered safety net, run by every health check (DESIGN.md §7): the rollout state says how many users may be
+ * Level-triggered safety net, run by every health check (docs/architecture.md#the-fence-and-the-reconciler): the rollout state says how many users may be
  * on the canary; AppConfig's <em>deployed</em> config says how many are. Where more are on it than allowed (a stage
  * deployed after a rollback committed, a crash between steps, a hand edit), deploy the allowed percent at once and
  * page "drift corrected" with what was found. Never raises a share: putting users on a canary is the workflow's

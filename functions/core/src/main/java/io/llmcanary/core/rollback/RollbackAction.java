@@ -26,7 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The one way a canary is stopped (DESIGN.md §7): the health check's rollback, the promotion gate's, a workflow that
+ * The one way a canary is stopped (docs/architecture.md#stopping-a-canary-one-action): the health check's rollback, the promotion gate's, a workflow that
  * cannot go on, a person's rejection, an expired approval and an operator's abort all come here.
  *
  * <p>{@link #stop} makes the conditional transition to ROLLED_BACK or REJECTED and, in the same write (with the

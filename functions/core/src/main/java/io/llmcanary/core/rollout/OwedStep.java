@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Work a rollout still owes after a transition, kept in its state and written in the same conditional write as
- * the transition (DESIGN.md §7): whoever reads the state next (the action that wrote it, a retry, the next health
+ * the transition (docs/architecture.md#rollout-state): whoever reads the state next (the action that wrote it, a retry, the next health
  * check) finishes it. Every step is safe to repeat; a step that is done is removed with a conditional write.
  */
 public sealed interface OwedStep {

@@ -8,7 +8,7 @@ import io.llmcanary.core.rollout.RolloutCommand.RollBack;
 import java.time.Instant;
 
 /**
- * The rollout's legal moves (DESIGN.md §7), as a pure function:
+ * The rollout's legal moves (docs/architecture.md#rollout-state), as a pure function:
  *
  * <pre>
  * RUNNING(i) --RequestApproval--> AWAITING_APPROVAL(i) --Approve--> RUNNING(i+1) ... RUNNING(last) --Finalize--> PROMOTED

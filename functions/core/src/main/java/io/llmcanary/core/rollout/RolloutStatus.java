@@ -1,6 +1,6 @@
 package io.llmcanary.core.rollout;
 
-/** Where a rollout is (DESIGN.md §7). PROMOTED, ROLLED_BACK and REJECTED are terminal. */
+/** Where a rollout is (docs/architecture.md#rollout-state). PROMOTED, ROLLED_BACK and REJECTED are terminal. */
 public enum RolloutStatus {
   RUNNING,
   AWAITING_APPROVAL,

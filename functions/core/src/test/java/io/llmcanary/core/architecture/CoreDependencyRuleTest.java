@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md §2: core is pure Java; arrows point inward only. */
+/** docs/architecture.md#layers-and-modules: core is pure Java; arrows point inward only. */
 class CoreDependencyRuleTest {
 
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);

@@ -42,7 +42,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The promise "after a rollback nobody is on the canary", held under faults and races (DESIGN.md §7, §8).
+ * The promise "after a rollback nobody is on the canary", held under faults and races (docs/architecture.md#how-the-promise-is-proven).
  *
  * <p>Each schedule runs one whole rollout through the real core actions (the health check every tick of 15
  * simulated minutes, the promotion workflow's steps with the definition's retries, approvals and rejections by a
@@ -140,7 +140,7 @@ class FaultInjectionTest {
       this.faultTicks = 8 + random.nextInt(45);
       this.regressAt = random.nextDouble() < 0.4 ? random.nextInt(50) : Integer.MAX_VALUE;
       // A third of the schedules regress the moment a later stage's config version exists: the health check then
-      // rolls back while ApplyStage is deploying that stage, the race DESIGN.md §8 names.
+      // rolls back while ApplyStage is deploying that stage, the race docs/architecture.md#failure-modes names.
       this.regressFromPercent = random.nextDouble() < 0.33 ? (random.nextBoolean() ? 25.0 : 50.0)
           : Double.MAX_VALUE;
       this.rolloutId = "r-" + seed;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * The judge measured, not believed (DESIGN.md §6): whole synthetic rollouts (5/25/50% a day each, a check every
+ * The judge measured, not believed (docs/architecture.md#the-judge): whole synthetic rollouts (5/25/50% a day each, a check every
  * 15 minutes, 288 checks) with a known truth, SequentialJudge and NaiveSeedPolicy on the same data. Deterministic
  * (fixed seeds); {@code -Dsim.seed=N} reruns a scenario on other data. Figures are printed for the record.
  */

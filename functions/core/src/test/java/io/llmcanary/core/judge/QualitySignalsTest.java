@@ -12,7 +12,7 @@ import io.llmcanary.core.metrics.VersionStats;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three quality signals as separate rows (DESIGN.md §5, §14): check failures as a rate with exact counts,
+ * The three quality signals as separate rows (docs/architecture.md#quality-signals): check failures as a rate with exact counts,
  * user feedback, and the quality judge (absolute grades or pairwise preferences); how the quality rows combine.
  */
 class QualitySignalsTest {

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * Synthetic rollouts for measuring policies, simulated as the aggregates CloudWatch would return (counts, sums and
  * per-minute p95s), not as individual requests, so hundreds of multi-day rollouts take seconds.
  *
- * <p>Model (DESIGN.md §13 defaults): Poisson arrivals at {@code rpm} split by the canary share; each request fails
+ * <p>Model (docs/architecture.md#the-operator-surface defaults): Poisson arrivals at {@code rpm} split by the canary share; each request fails
  * with the version's error rate; a successful request is rated with probability {@code feedbackRate}, a rating
  * being 1 with probability = the version's quality (binary ratings: the worst case for the Bhatia–Davis bound);
  * latency log-normal (median 1.2 s, p95 2 s), each minute's p95 taken by nearest rank over that minute's

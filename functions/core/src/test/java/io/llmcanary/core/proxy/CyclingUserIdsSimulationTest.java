@@ -27,7 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client cycling user ids to drag one version's Quality down (issue 15: before, ~50 zero ratings rolled a good
+ * A client cycling user ids to drag one version's Quality down (before, ~50 zero ratings rolled a good
  * canary back). In memory, through the real {@link ChatService} and {@link FeedbackService}, two containers sharing
  * one ledger, on a simulated clock; the verdict is the real {@link SequentialJudge}'s on a day at 5% where honest
  * users rate 2% of answers at 0.85 on both versions (canary: 144 ratings, stable: 2,736).

@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The corpus of hostile feedback (issue 15): each kind is refused with the reason answered and counted, and none
+ * The corpus of hostile feedback: each kind is refused with the reason answered and counted, and none
  * reaches a version's Quality. Two proxy "containers" share one ledger, as every container shares the DynamoDB
  * table in AWS.
  */
