@@ -108,7 +108,8 @@ public final class ChatProxyApp {
       case ChatOutcome.Refused r -> {
         log.request(r.trace(), r.error(), ms(start));
         yield error(r.error(), requestId,
-            !exposeVersion || r.trace().version() == null ? null : r.trace().version().wireName());
+            !exposeVersion || r.trace().serving() == null || r.trace().serving().version() == null ? null
+                : r.trace().serving().version().wireName());
       }
     };
   }
@@ -140,7 +141,7 @@ public final class ChatProxyApp {
   }
 
   private HttpReply reject(String route, String requestId, ApiError error, long start) {
-    log.request(RequestTrace.rejected(route, requestId, error.status()), error, ms(start));
+    log.request(RequestTrace.rejected(route, requestId, error.refusal()), error, ms(start));
     return error(error, requestId, null);
   }
 
@@ -172,7 +173,7 @@ public final class ChatProxyApp {
     inner.put("code", e.code());
     inner.put("message", e.message());
     inner.put("field", e.field());
-    return reply(e.status(), Map.of("error", inner), requestId, version, false);
+    return reply(HttpStatuses.of(e.refusal()), Map.of("error", inner), requestId, version, false);
   }
 
   private static HttpReply reply(int status, Map<String, Object> body, String requestId, String version,

@@ -32,25 +32,32 @@ public final class JsonLog {
   }
 
   public void request(RequestTrace t, ApiError error, double durationMs) {
-    Map<String, Object> m = base(t.status() >= 500 ? "ERROR" : t.status() >= 400 ? "WARN" : "INFO", "request");
+    int status = HttpStatuses.of(t);
+    Map<String, Object> m = base(status >= 500 ? "ERROR" : status >= 400 ? "WARN" : "INFO", "request");
     m.put("route", t.route());
-    m.put("status", t.status());
+    m.put("status", status);
     m.put("requestId", t.requestId());
     put(m, "user", t.user());
-    put(m, "application", t.application());
-    put(m, "rolloutId", t.rolloutId());
-    put(m, "version", t.version() == null ? null : t.version().wireName());
-    put(m, "routeReason", t.reason() == null ? null : t.reason().wireName());
-    put(m, "model", t.model());
-    if (!Double.isNaN(t.latencyMs())) {
-      m.put("modelLatencyMs", round(t.latencyMs()));
+    RequestTrace.Serving s = t.serving();
+    if (s != null) {
+      put(m, "application", s.application());
+      put(m, "rolloutId", s.rolloutId());
+      put(m, "version", s.version() == null ? null : s.version().wireName());
+      put(m, "routeReason", s.reason() == null ? null : s.reason().wireName());
     }
-    put(m, "finishReason", t.finishReason());
-    put(m, "qualityCheck", t.check());
-    if (t.fallback()) {
-      m.put("fallback", true);
+    RequestTrace.ModelCall c = t.call();
+    if (c != null) {
+      put(m, "model", c.model());
+      if (!Double.isNaN(c.latencyMs())) {
+        m.put("modelLatencyMs", round(c.latencyMs()));
+      }
+      put(m, "finishReason", c.finishReason());
+      put(m, "qualityCheck", c.check());
+      if (c.fallback()) {
+        m.put("fallback", true);
+      }
+      put(m, "modelError", c.errorKind());
     }
-    put(m, "modelError", t.errorKind());
     put(m, "feedbackFor", t.feedbackFor());
     if (error != null) {
       m.put("errorCode", error.code());

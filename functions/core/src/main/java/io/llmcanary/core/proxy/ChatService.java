@@ -87,19 +87,20 @@ public final class ChatService {
     Instant now = clock.instant();
     Validated<String> who = settings.userIdentity().user(caller, request.userId(), "chat");
     if (who instanceof Validated.Invalid<String> bad) {
-      return new ChatOutcome.Refused(bad.error(), RequestTrace.rejected("chat", requestId, bad.error().status()));
+      return new ChatOutcome.Refused(bad.error(), RequestTrace.rejected("chat", requestId, bad.error().refusal()));
     }
     String userId = ((Validated.Ok<String>) who).value();
     String user = pseudonyms.pseudonym(userId);
     Route route = router.route(config.snapshot(), userId, now);
     if (route instanceof Route.Unavailable u) {
-      ApiError error = new ApiError(503, "config_unavailable", "the service has no rollout config to serve with", null);
-      return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, null, null, null, null, null,
-          Double.NaN, null, null, false, "no_config", null, 503));
+      ApiError error = new ApiError(Refusal.NO_CONFIG, "config_unavailable",
+          "the service has no rollout config to serve with", null);
+      return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, null, null, null,
+          error.refusal()));
     }
     Route.Serve serve = (Route.Serve) route;
     Attempt first = attempt(serve.spec(), request, deadline);
-    record(serve, serve.variant(), serve.spec(), first, request, requestId, now);
+    record(serve, serve.variant(), serve.spec(), first, requestId, now);
     if (first.result != null) {
       if (!first.check.failed()) {
         handOff(serve, request, first.result, requestId, now);
@@ -126,17 +127,18 @@ public final class ChatService {
       }
     }
     ApiError error = switch (failure) {
-      case TIMEOUT -> new ApiError(504, "model_timeout", budgetSpent
+      case TIMEOUT -> new ApiError(Refusal.MODEL_TIMEOUT, "model_timeout", budgetSpent
           ? "no version answered within the request's " + settings.requestBudget().toSeconds() + " s budget"
           : "the model did not answer within " + Math.min(settings.modelTimeout().toSeconds(),
               settings.requestBudget().toSeconds()) + " s", null);
-      case THROTTLED -> new ApiError(502, "model_throttled", "the model provider is throttling requests; retry later", null);
-      case ERROR -> new ApiError(502, "model_error", "the model call failed", null);
+      case THROTTLED -> new ApiError(Refusal.MODEL_THROTTLED, "model_throttled",
+          "the model provider is throttling requests; retry later", null);
+      case ERROR -> new ApiError(Refusal.MODEL_ERROR, "model_error", "the model call failed", null);
     };
-    return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, serve.application(),
-        serve.rolloutId(), serve.variant(), serve.reason(), serve.spec().model(), first.latencyMs, null, null,
-        c != null && c.fallbackToStable() && serve.variant() == Variant.CANARY, kindName(failure), null,
-        error.status()));
+    return new ChatOutcome.Refused(error, new RequestTrace("chat", requestId, user, serving(serve, serve.variant()),
+        new RequestTrace.ModelCall(serve.spec().model(), first.latencyMs, null, null,
+            c != null && c.fallbackToStable() && serve.variant() == Variant.CANARY, kindName(failure)), null,
+        error.refusal()));
   }
 
   private ChatOutcome.Answered answered(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a,
@@ -147,9 +149,13 @@ public final class ChatService {
             user));
     ChatAnswer answer = new ChatAnswer(r.text(), variant, requestId, token, r.inputTokens(), r.outputTokens(),
         cost(serve.config(), spec, r), fallback);
-    return new ChatOutcome.Answered(answer, new RequestTrace("chat", requestId, user, serve.application(),
-        serve.rolloutId(), variant, serve.reason(), spec.model(), a.latencyMs, r.finishReason(), a.check.wireName(),
-        fallback, null, null, 200));
+    return new ChatOutcome.Answered(answer, new RequestTrace("chat", requestId, user, serving(serve, variant),
+        new RequestTrace.ModelCall(spec.model(), a.latencyMs, r.finishReason(), a.check.wireName(), fallback, null),
+        null, null));
+  }
+
+  private static RequestTrace.Serving serving(Route.Serve serve, Variant variant) {
+    return new RequestTrace.Serving(serve.application(), serve.rolloutId(), variant, serve.reason());
   }
 
   /**
@@ -165,8 +171,8 @@ public final class ChatService {
   }
 
   /** One metrics line for the version that was asked, whatever happened. */
-  private void record(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a, ChatApiRequest request,
-      String requestId, Instant now) {
+  private void record(Route.Serve serve, Variant variant, VersionSpec spec, Attempt a, String requestId,
+      Instant now) {
     RequestMetrics m;
     if (a.result != null) {
       ChatResult r = a.result;

@@ -63,13 +63,13 @@ public final class FeedbackService {
     }
     String user = pseudonyms.pseudonym(((Validated.Ok<String>) who).value());
     if (c == null) {
-      return refused(new ApiError(503, "config_unavailable",
+      return refused(new ApiError(Refusal.NO_CONFIG, "config_unavailable",
           "the service has no rollout config, so feedback cannot be attributed to a rollout", null), requestId, null,
           null, user, now);
     }
     TokenCheck check = tokens.verify(request.feedbackToken(), c.application(), c.rolloutId(), user, now);
     if (check instanceof TokenCheck.Refused r) {
-      return refused(new ApiError(r.reason().status(), r.reason().code(), r.message(), "feedbackToken"), requestId, c,
+      return refused(new ApiError(r.reason().refusal(), r.reason().code(), r.message(), "feedbackToken"), requestId, c,
           null, user, now);
     }
     FeedbackToken t = ((TokenCheck.Valid) check).token();
@@ -79,36 +79,37 @@ public final class FeedbackService {
       if (!ledger.countWithinCap(c.application(), c.rolloutId(), user, hour, cap,
           Instant.ofEpochSecond((hour + 2) * 3600))) {
         long retryIn = (hour + 1) * 3600 - now.getEpochSecond();
-        return refused(new ApiError(429, OVER_CAP, "at most " + cap + " feedbacks per user per hour are taken; "
+        return refused(new ApiError(Refusal.OVER_CAP, OVER_CAP, "at most " + cap + " feedbacks per user per hour are taken; "
             + "this one can be sent again in " + Math.max(1, (retryIn + 59) / 60) + " min", null), requestId, c, t,
             user, now);
       }
       Instant tokenDies = Instant.ofEpochSecond(t.issuedAtEpochSecond()).plus(tokens.ttl()).plusSeconds(3600);
       if (!ledger.firstUse(c.application(), c.rolloutId(), t.requestId(), tokenDies)) {
-        return refused(new ApiError(409, ALREADY_USED, "feedback for this answer was already recorded; "
+        return refused(new ApiError(Refusal.ALREADY_RECORDED, ALREADY_USED, "feedback for this answer was already recorded; "
             + "each answer is rated once", "feedbackToken"), requestId, c, t, user, now);
       }
     } catch (FeedbackLedger.Unavailable e) {
-      return refused(new ApiError(503, LEDGER_UNAVAILABLE,
+      return refused(new ApiError(Refusal.STORE_UNAVAILABLE, LEDGER_UNAVAILABLE,
           "feedback cannot be checked against what was already taken right now; send it again in a minute", null),
           requestId, c, t, user, now);
     }
     metrics.record(RequestMetrics.feedback(t.application(), t.rolloutId(), t.version(), t.requestId(),
         now.toEpochMilli(), request.score()));
     return new FeedbackOutcome.Recorded(t.requestId(), t.version(), request.score(),
-        trace(requestId, c, t, user, 200));
+        trace(requestId, c, t, user, null));
   }
 
   private FeedbackOutcome refused(ApiError error, String requestId, RolloutConfig c, FeedbackToken t, String user,
       Instant now) {
     counters.feedbackRefused(c == null ? null : c.application(), c == null ? null : c.rolloutId(), requestId,
         error.code(), user, now.toEpochMilli());
-    return new FeedbackOutcome.Refused(error, trace(requestId, c, t, user, error.status()));
+    return new FeedbackOutcome.Refused(error, trace(requestId, c, t, user, error.refusal()));
   }
 
-  private static RequestTrace trace(String requestId, RolloutConfig c, FeedbackToken t, String user, int status) {
-    return new RequestTrace("feedback", requestId, user, c == null ? null : c.application(),
-        c == null ? null : c.rolloutId(), t == null ? null : t.version(), null, null, Double.NaN, null, null, false,
-        null, t == null ? null : t.requestId(), status);
+  private static RequestTrace trace(String requestId, RolloutConfig c, FeedbackToken t, String user,
+      Refusal refusal) {
+    RequestTrace.Serving serving = c == null ? null
+        : new RequestTrace.Serving(c.application(), c.rolloutId(), t == null ? null : t.version(), null);
+    return new RequestTrace("feedback", requestId, user, serving, null, t == null ? null : t.requestId(), refusal);
   }
 }

@@ -61,7 +61,7 @@ public enum UserIdentity {
   }
 
   private Validated<String> unauthenticated(String what) {
-    return new Validated.Invalid<>(new ApiError(401, "no_authenticated_user",
+    return new Validated.Invalid<>(new ApiError(Refusal.UNAUTHENTICATED, "no_authenticated_user",
         "CANARY_USER_IDENTITY is " + wireName + " but the request carries no " + what
             + "; call through the API with its authorizer, or set CANARY_USER_IDENTITY=body", null));
   }

@@ -1,5 +1,6 @@
 package io.llmcanary.core.feedback;
 
+import io.llmcanary.core.proxy.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class FeedbackTokensTest {
     f[2] = f[2].equals("0") ? "1" : "0";
     String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(String.join("|", f).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-    assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+    assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, Refusal.NOT_PERMITTED);
   }
 
   @Test
@@ -70,8 +71,8 @@ class FeedbackTokensTest {
   void aTokenPresentedByAnotherUserIsRefused() {
     String t = tokens.sign(token(Variant.CANARY));
     assertRefused(tokens.verify(t, "chat-app", "rollout-7", "u_fedcba9876543210", T0), TokenCheck.Reason.OTHER_USER,
-        403);
-    assertRefused(tokens.verify(t, "chat-app", "rollout-7", null, T0), TokenCheck.Reason.OTHER_USER, 403);
+        Refusal.NOT_PERMITTED);
+    assertRefused(tokens.verify(t, "chat-app", "rollout-7", null, T0), TokenCheck.Reason.OTHER_USER, Refusal.NOT_PERMITTED);
   }
 
   @Test
@@ -88,50 +89,50 @@ class FeedbackTokensTest {
     String t = tokens.sign(token(Variant.STABLE));
     char last = t.charAt(t.length() - 2);
     String altered = t.substring(0, t.length() - 2) + (last == 'A' ? 'B' : 'A') + t.charAt(t.length() - 1);
-    assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+    assertRefused(verify(altered, T0), TokenCheck.Reason.BAD_SIGNATURE, Refusal.NOT_PERMITTED);
   }
 
   @Test
   void aTokenSignedWithAnotherSecretIsRefusedAsForged() {
     String t = tokens("another-secret-another-secret-another-1", null).sign(token(Variant.CANARY));
-    assertRefused(verify(t, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+    assertRefused(verify(t, T0), TokenCheck.Reason.BAD_SIGNATURE, Refusal.NOT_PERMITTED);
   }
 
   @Test
   void aTokenOfAnotherRolloutIsRefused() {
     String t = tokens.sign(new FeedbackToken("req-1", "chat-app", "rollout-6", Variant.CANARY, T0.getEpochSecond(), USER));
-    assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, 403);
+    assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, Refusal.NOT_PERMITTED);
   }
 
   @Test
   void aTokenOfAnotherApplicationIsRefused() {
     String t = tokens.sign(new FeedbackToken("req-1", "other-app", "rollout-7", Variant.CANARY, T0.getEpochSecond(), USER));
-    assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, 403);
+    assertRefused(verify(t, T0), TokenCheck.Reason.WRONG_ROLLOUT, Refusal.NOT_PERMITTED);
   }
 
   @Test
   void aTokenIsAcceptedUntilItsLifetimeEndsAndRefusedAsExpiredAfter() {
     String t = tokens.sign(token(Variant.CANARY));
     assertThat(verify(t, T0.plus(Duration.ofDays(7)))).isInstanceOf(TokenCheck.Valid.class);
-    assertRefused(verify(t, T0.plus(Duration.ofDays(7)).plusSeconds(1)), TokenCheck.Reason.EXPIRED, 403);
+    assertRefused(verify(t, T0.plus(Duration.ofDays(7)).plusSeconds(1)), TokenCheck.Reason.EXPIRED, Refusal.NOT_PERMITTED);
   }
 
   @Test
   void aTokenIssuedInTheFutureBeyondTheClockSkewIsRefused() {
     String t = tokens.sign(token(Variant.CANARY));
     assertThat(verify(t, T0.minus(Duration.ofMinutes(4)))).isInstanceOf(TokenCheck.Valid.class);
-    assertRefused(verify(t, T0.minus(Duration.ofMinutes(6))), TokenCheck.Reason.EXPIRED, 403);
+    assertRefused(verify(t, T0.minus(Duration.ofMinutes(6))), TokenCheck.Reason.EXPIRED, Refusal.NOT_PERMITTED);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "hello", "ft2.", "ft2.abc", "ft2.!!!.???", "ft3.YQ.YQ", "ft2..sig", "ft1.YQ.YQ"})
   void somethingThatIsNotATokenIsRefusedAsMalformed(String t) {
-    assertRefused(verify(t, T0), TokenCheck.Reason.MALFORMED, 400);
+    assertRefused(verify(t, T0), TokenCheck.Reason.MALFORMED, Refusal.INVALID_REQUEST);
   }
 
   @Test
   void anOverlongTokenIsRefusedAsMalformedBeforeAnyDecoding() {
-    assertRefused(verify("ft2." + "a".repeat(FeedbackTokens.MAX_TOKEN_CHARS), T0), TokenCheck.Reason.MALFORMED, 400);
+    assertRefused(verify("ft2." + "a".repeat(FeedbackTokens.MAX_TOKEN_CHARS), T0), TokenCheck.Reason.MALFORMED, Refusal.INVALID_REQUEST);
   }
 
   @Test
@@ -140,7 +141,7 @@ class FeedbackTokensTest {
     FeedbackTokens rotated = tokens("new-secret-new-secret-new-secret-new-01", SECRET);
     assertThat(rotated.verify(old, "chat-app", "rollout-7", USER, T0)).isInstanceOf(TokenCheck.Valid.class);
     String fresh = rotated.sign(token(Variant.STABLE));
-    assertRefused(tokens.verify(fresh, "chat-app", "rollout-7", USER, T0), TokenCheck.Reason.BAD_SIGNATURE, 403);
+    assertRefused(tokens.verify(fresh, "chat-app", "rollout-7", USER, T0), TokenCheck.Reason.BAD_SIGNATURE, Refusal.NOT_PERMITTED);
   }
 
   @Test
@@ -156,10 +157,10 @@ class FeedbackTokensTest {
     assertThatThrownBy(() -> ProxyKeys.derive("short", null)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static void assertRefused(TokenCheck check, TokenCheck.Reason reason, int status) {
+  private static void assertRefused(TokenCheck check, TokenCheck.Reason reason, Refusal refusal) {
     assertThat(check).isInstanceOfSatisfying(TokenCheck.Refused.class, r -> {
       assertThat(r.reason()).isEqualTo(reason);
-      assertThat(r.reason().status()).isEqualTo(status);
+      assertThat(r.reason().refusal()).isEqualTo(refusal);
     });
   }
 }

@@ -116,7 +116,7 @@ class ChatServiceTest {
   void aFailedAutomaticCheckIsCountedAsACheckFailureAndNeverAsAQualityScore() {
     behaviour.put("model-c", r -> new ChatResult("not json", 5, 5, "stop"));
     ChatOutcome out = service().chat(request(true), "req-1");
-    assertThat(out.trace().check()).isEqualTo("invalid_json");
+    assertThat(out.trace().call().check()).isEqualTo("invalid_json");
     assertThat(metrics.get(0).checkFailure()).isTrue();
     assertThat(metrics.get(0).quality()).isNull();
   }
@@ -185,7 +185,7 @@ class ChatServiceTest {
     });
     ChatOutcome out = service().chat(request(false), "req-1");
     assertThat(out).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
-      assertThat(r.error().status()).isEqualTo(502);
+      assertThat(r.error().refusal()).isEqualTo(Refusal.MODEL_ERROR);
       assertThat(r.error().code()).isEqualTo("model_error");
       assertThat(r.error().message()).doesNotContain("boom");
     });
@@ -203,12 +203,12 @@ class ChatServiceTest {
     behaviour.put("model-c", r -> {
       throw new ChatModelException(ChatModelException.Kind.TIMEOUT, "slow");
     });
-    assertThat(((ChatOutcome.Refused) service().chat(request(false), "r1")).error().status()).isEqualTo(504);
+    assertThat(((ChatOutcome.Refused) service().chat(request(false), "r1")).error().refusal()).isEqualTo(Refusal.MODEL_TIMEOUT);
     behaviour.put("model-c", r -> {
       throw new ChatModelException(ChatModelException.Kind.THROTTLED, "429");
     });
     ChatOutcome.Refused t = (ChatOutcome.Refused) service().chat(request(false), "r2");
-    assertThat(t.error().status()).isEqualTo(502);
+    assertThat(t.error().refusal()).isEqualTo(Refusal.MODEL_THROTTLED);
     assertThat(t.error().code()).isEqualTo("model_throttled");
     assertThat(metrics).extracting(RequestMetrics::error).containsExactly(true, true);
   }
@@ -219,7 +219,7 @@ class ChatServiceTest {
       throw new NullPointerException("adapter bug");
     });
     ChatOutcome out = service().chat(request(false), "req-1");
-    assertThat(((ChatOutcome.Refused) out).error().status()).isEqualTo(502);
+    assertThat(((ChatOutcome.Refused) out).error().refusal()).isEqualTo(Refusal.MODEL_ERROR);
     assertThat(metrics.get(0).error()).isTrue();
   }
 
@@ -227,7 +227,7 @@ class ChatServiceTest {
   void aVersionNamingAProviderThatIsNotSetUpFailsAsAModelErrorOfThatVersion() {
     ChatService s = new ChatService(config, new ChatModels(Map.of()), metrics::add, ProxyCounters.NONE, tokens,
         new UserPseudonymizer(keys.pseudonymKey()), ProxySettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), nanos::get);
-    assertThat(((ChatOutcome.Refused) s.chat(request(false), "r")).error().status()).isEqualTo(502);
+    assertThat(((ChatOutcome.Refused) s.chat(request(false), "r")).error().refusal()).isEqualTo(Refusal.MODEL_ERROR);
     assertThat(metrics.get(0).error()).isTrue();
   }
 
@@ -242,7 +242,7 @@ class ChatServiceTest {
       assertThat(a.answer().version()).isEqualTo(Variant.STABLE);
       assertThat(a.answer().fallback()).isTrue();
       assertThat(a.answer().feedbackToken()).as("a fallback answer belongs to neither population").isNull();
-      assertThat(a.trace().fallback()).isTrue();
+      assertThat(a.trace().call().fallback()).isTrue();
     });
     assertThat(calls).containsExactly("model-c", "model-s");
     assertThat(metrics).as("the canary's error only; the stable retry is not a stable request")
@@ -263,7 +263,7 @@ class ChatServiceTest {
       throw new ChatModelException(ChatModelException.Kind.ERROR, "down");
     });
     ChatOutcome out = service().chat(request(false), "req-1");
-    assertThat(((ChatOutcome.Refused) out).error().status()).isEqualTo(504);
+    assertThat(((ChatOutcome.Refused) out).error().refusal()).isEqualTo(Refusal.MODEL_TIMEOUT);
     assertThat(fallbacks).containsExactly("rollout-7:req-1:false");
   }
 
@@ -294,7 +294,7 @@ class ChatServiceTest {
   void withoutConfigOrFallbackTheAnswerIs503AndNoModelIsCalled() {
     config = new FixedConfigSource(null);
     ChatOutcome out = service().chat(request(false), "r");
-    assertThat(((ChatOutcome.Refused) out).error().status()).isEqualTo(503);
+    assertThat(((ChatOutcome.Refused) out).error().refusal()).isEqualTo(Refusal.NO_CONFIG);
     assertThat(calls).isEmpty();
     assertThat(metrics).isEmpty();
   }
@@ -331,7 +331,7 @@ class ChatServiceTest {
     ChatOutcome out = service(ProxySettings.defaults().withRequestBudget(Duration.ofSeconds(28))).chat(request(false), "r");
     long elapsed = nanos.get() - start;
     assertThat(out).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
-      assertThat(r.error().status()).isEqualTo(504);
+      assertThat(r.error().refusal()).isEqualTo(Refusal.MODEL_TIMEOUT);
       assertThat(r.error().code()).isEqualTo("model_timeout");
       assertThat(r.error().message()).contains("28 s budget");
     });
@@ -364,7 +364,7 @@ class ChatServiceTest {
     behaviour.put("model-c", slow(40));
     ChatOutcome out = service(ProxySettings.defaults().withModelTimeout(Duration.ofSeconds(28))
         .withRequestBudget(Duration.ofMillis(28_500))).chat(request(false), "r");
-    assertThat(((ChatOutcome.Refused) out).error().status()).isEqualTo(504);
+    assertThat(((ChatOutcome.Refused) out).error().refusal()).isEqualTo(Refusal.MODEL_TIMEOUT);
     assertThat(calls).containsExactly("model-c");
     assertThat(fallbacks).isEmpty();
   }
@@ -412,7 +412,7 @@ class ChatServiceTest {
     ChatOutcome out = service(ProxySettings.defaults().withUserIdentity(UserIdentity.JWT_SUB))
         .chat(request(false), Caller.iam("arn:aws:iam::1:user/x"), "r");
     assertThat(out).isInstanceOfSatisfying(ChatOutcome.Refused.class, r -> {
-      assertThat(r.error().status()).isEqualTo(401);
+      assertThat(r.error().refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
       assertThat(r.error().code()).isEqualTo("no_authenticated_user");
       assertThat(r.error().message()).contains("CANARY_USER_IDENTITY is jwt:sub").contains("sub");
     });
@@ -424,7 +424,7 @@ class ChatServiceTest {
     ChatOutcome out = service().chat(new ChatApiRequest(null, List.of(new ChatMessage("user", "hi")), null, false),
         Caller.jwt("ignored-in-body-mode"), "r");
     assertThat(((ChatOutcome.Refused) out).error()).satisfies(e -> {
-      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.refusal()).isEqualTo(Refusal.INVALID_REQUEST);
       assertThat(e.field()).isEqualTo("userId");
     });
   }

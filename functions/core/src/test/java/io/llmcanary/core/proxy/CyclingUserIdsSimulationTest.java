@@ -125,7 +125,7 @@ class CyclingUserIdsSimulationTest {
   }
 
   static Outcome quality(Verdict v) {
-    return v.rows().stream().filter(r -> r.metric().equals("avg_quality")).map(MetricRow::result).findFirst()
+    return v.rows().stream().filter(r -> r.metric() == io.llmcanary.core.judge.Metric.QUALITY).map(MetricRow::result).findFirst()
         .orElseThrow();
   }
 

@@ -66,7 +66,7 @@ class FeedbackServiceTest {
     String t = token("req-1", "rollout-7", Variant.STABLE);
     service.feedback(alice(t, 1.0), "fb-1");
     FeedbackOutcome again = service.feedback(alice(t, 0.0), "fb-2");
-    assertThat(((FeedbackOutcome.Refused) again).error().status()).isEqualTo(409);
+    assertThat(((FeedbackOutcome.Refused) again).error().refusal()).isEqualTo(Refusal.ALREADY_RECORDED);
     assertThat(metrics).hasSize(1);
   }
 
@@ -75,7 +75,7 @@ class FeedbackServiceTest {
     String t = token("req-1", "rollout-6", Variant.CANARY);
     FeedbackOutcome out = service.feedback(alice(t, 0.0), "fb-1");
     assertThat(out).isInstanceOfSatisfying(FeedbackOutcome.Refused.class, r -> {
-      assertThat(r.error().status()).isEqualTo(403);
+      assertThat(r.error().refusal()).isEqualTo(Refusal.NOT_PERMITTED);
       assertThat(r.error().code()).isEqualTo("feedback_token_wrong_rollout");
       assertThat(r.error().field()).isEqualTo("feedbackToken");
     });
@@ -96,6 +96,6 @@ class FeedbackServiceTest {
   void withoutConfigFeedbackCannotBeAttributedAndIs503() {
     config.set(null);
     FeedbackOutcome out = service.feedback(alice(token("r", "rollout-7", Variant.STABLE), 1), "fb");
-    assertThat(((FeedbackOutcome.Refused) out).error().status()).isEqualTo(503);
+    assertThat(((FeedbackOutcome.Refused) out).error().refusal()).isEqualTo(Refusal.NO_CONFIG);
   }
 }

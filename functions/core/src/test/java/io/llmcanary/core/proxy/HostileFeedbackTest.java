@@ -71,9 +71,9 @@ class HostileFeedbackTest {
     return new FeedbackApiRequest(token, 0.0, user);
   }
 
-  private void assertRefused(FeedbackOutcome out, int status, String code) {
+  private void assertRefused(FeedbackOutcome out, Refusal refusal, String code) {
     assertThat(out).isInstanceOfSatisfying(FeedbackOutcome.Refused.class, r -> {
-      assertThat(r.error().status()).isEqualTo(status);
+      assertThat(r.error().refusal()).isEqualTo(refusal);
       assertThat(r.error().code()).isEqualTo(code);
       assertThat(r.error().message()).isNotBlank();
     });
@@ -84,7 +84,7 @@ class HostileFeedbackTest {
   void aForgedTokenIsRefusedAndCounted() {
     String real = tokenFor("mallory", "req-1");
     String forged = real.substring(0, real.length() - 4) + (real.endsWith("AAAA") ? "BBBB" : "AAAA");
-    assertRefused(container(shared).feedback(as("mallory", forged), "fb-1"), 403, "forged_feedback_token");
+    assertRefused(container(shared).feedback(as("mallory", forged), "fb-1"), Refusal.NOT_PERMITTED, "forged_feedback_token");
     assertThat(quality).isEmpty();
   }
 
@@ -92,15 +92,15 @@ class HostileFeedbackTest {
   void aTokenReplayedOnAnotherContainerIsRefusedThereAndCountedOnce() {
     String t = tokenFor("mallory", "req-1");
     assertThat(container(shared).feedback(as("mallory", t), "fb-1")).isInstanceOf(FeedbackOutcome.Recorded.class);
-    assertRefused(container(shared).feedback(as("mallory", t), "fb-2"), 409, "duplicate_feedback");
-    assertRefused(container(shared).feedback(as("mallory", t), "fb-3"), 409, "duplicate_feedback");
+    assertRefused(container(shared).feedback(as("mallory", t), "fb-2"), Refusal.ALREADY_RECORDED, "duplicate_feedback");
+    assertRefused(container(shared).feedback(as("mallory", t), "fb-3"), Refusal.ALREADY_RECORDED, "duplicate_feedback");
     assertThat(quality).hasSize(1);
   }
 
   @Test
   void aTokenPresentedByAnotherUserIsRefusedAndCounted() {
     String alices = tokenFor("alice", "req-1");
-    assertRefused(container(shared).feedback(as("mallory", alices), "fb-1"), 403, "feedback_token_other_user");
+    assertRefused(container(shared).feedback(as("mallory", alices), "fb-1"), Refusal.NOT_PERMITTED, "feedback_token_other_user");
     assertThat(quality).isEmpty();
     // ... and alice can still use her own.
     assertThat(container(shared).feedback(as("alice", alices), "fb-2")).isInstanceOf(FeedbackOutcome.Recorded.class);
@@ -114,7 +114,7 @@ class HostileFeedbackTest {
           .isInstanceOf(FeedbackOutcome.Recorded.class);
     }
     FeedbackOutcome fourth = container(shared).feedback(as("mallory", tokenFor("mallory", "req-3")), "fb-3");
-    assertRefused(fourth, 429, "feedback_rate_limited");
+    assertRefused(fourth, Refusal.OVER_CAP, "feedback_rate_limited");
     assertThat(((FeedbackOutcome.Refused) fourth).error().message()).contains("at most 3").contains("40 min");
     assertThat(quality).hasSize(3);
     // another user is not held to mallory's cap
@@ -130,7 +130,7 @@ class HostileFeedbackTest {
     f[2] = f[2].equals("0") ? "1" : "0";
     String otherVersion = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
         .encodeToString(String.join("|", f).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-    assertRefused(container(shared).feedback(as("mallory", otherVersion), "fb-1"), 403, "forged_feedback_token");
+    assertRefused(container(shared).feedback(as("mallory", otherVersion), "fb-1"), Refusal.NOT_PERMITTED, "forged_feedback_token");
     assertThat(quality).isEmpty();
   }
 
@@ -138,7 +138,7 @@ class HostileFeedbackTest {
   void aTokenOfAnEarlierRolloutIsRefusedAndCounted() {
     String old = tokens.sign(new FeedbackToken("req-1", "chat-app", "rollout-6", Variant.CANARY,
         NOW.getEpochSecond(), pseudonyms.pseudonym("mallory")));
-    assertRefused(container(shared).feedback(as("mallory", old), "fb-1"), 403, "feedback_token_wrong_rollout");
+    assertRefused(container(shared).feedback(as("mallory", old), "fb-1"), Refusal.NOT_PERMITTED, "feedback_token_wrong_rollout");
   }
 
   @Test
@@ -148,9 +148,9 @@ class HostileFeedbackTest {
         NOW.getEpochSecond(), pseudonyms.pseudonym("sub-alice")));
     FeedbackOutcome out = container(shared).feedback(new FeedbackApiRequest(alices, 0.0, "sub-alice"),
         Caller.jwt("sub-mallory"), "fb-1");
-    assertRefused(out, 403, "feedback_token_other_user");
+    assertRefused(out, Refusal.NOT_PERMITTED, "feedback_token_other_user");
     assertRefused(container(shared).feedback(new FeedbackApiRequest(alices, 0.0, "sub-alice"), Caller.NONE, "fb-2"),
-        401, "no_authenticated_user");
+        Refusal.UNAUTHENTICATED, "no_authenticated_user");
     assertThat(container(shared).feedback(new FeedbackApiRequest(alices, 1.0, null), Caller.jwt("sub-alice"), "fb-3"))
         .isInstanceOf(FeedbackOutcome.Recorded.class);
   }
@@ -168,7 +168,7 @@ class HostileFeedbackTest {
         throw new Unavailable("table unreachable", null);
       }
     };
-    assertRefused(container(down).feedback(as("mallory", tokenFor("mallory", "req-1")), "fb-1"), 503,
+    assertRefused(container(down).feedback(as("mallory", tokenFor("mallory", "req-1")), "fb-1"), Refusal.STORE_UNAVAILABLE,
         "feedback_store_unavailable");
     assertThat(quality).isEmpty();
   }

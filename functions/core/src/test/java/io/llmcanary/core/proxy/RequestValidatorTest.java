@@ -38,7 +38,7 @@ class RequestValidatorTest {
   private void invalid(Object body, String code, String field) {
     Validated<ChatApiRequest> r = v.chat(body);
     assertThat(r).isInstanceOfSatisfying(Validated.Invalid.class, i -> {
-      assertThat(i.error().status()).isEqualTo(400);
+      assertThat(i.error().refusal()).isEqualTo(Refusal.INVALID_REQUEST);
       assertThat(i.error().code()).isEqualTo(code);
       assertThat(i.error().field()).isEqualTo(field);
     });
