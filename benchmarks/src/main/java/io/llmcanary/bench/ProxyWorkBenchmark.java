@@ -10,7 +10,7 @@ import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.feedback.FeedbackToken;
 import io.llmcanary.core.feedback.FeedbackTokens;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.proxy.ChatApiRequest;
 import io.llmcanary.core.proxy.ChatModels;

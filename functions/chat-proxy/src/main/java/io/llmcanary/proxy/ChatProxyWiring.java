@@ -10,7 +10,7 @@ import io.llmcanary.core.chat.OfflineChatModel;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.feedback.FeedbackTokens;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.embedded.InMemoryFeedbackLedger;
 import io.llmcanary.core.ports.ChatModel;
 import io.llmcanary.core.ports.FeedbackLedger;

@@ -7,7 +7,7 @@ import io.llmcanary.core.metrics.RequestMetrics;
 import java.util.Optional;
 
 /**
- * Reads an EMF line written by {@link io.llmcanary.core.metrics.EmfEncoder} back into a {@link RequestMetrics}:
+ * Reads an EMF line written by {@link io.llmcanary.codec.EmfEncoder} back into a {@link RequestMetrics}:
  * the local runner's in-process metrics are read back from the very lines the proxy prints, so local runs
  * exercise the same path as CloudWatch. Lines that are not our EMF (ordinary logs) give empty.
  */

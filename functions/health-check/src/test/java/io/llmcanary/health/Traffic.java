@@ -2,7 +2,7 @@ package io.llmcanary.health;
 
 import io.llmcanary.codec.EmfParser;
 import io.llmcanary.core.config.Variant;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.MetricsSink;
 import java.time.Duration;

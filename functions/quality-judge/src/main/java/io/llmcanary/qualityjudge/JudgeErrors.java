@@ -1,6 +1,6 @@
 package io.llmcanary.qualityjudge;
 
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -12,29 +12,24 @@ import java.util.function.Consumer;
  */
 public final class JudgeErrors {
 
-  private final String namespace;
+  private final EmfEncoder encoder;
   private final Consumer<String> out;
   private final Clock clock;
 
   public JudgeErrors(String namespace, Consumer<String> out, Clock clock) {
-    this.namespace = namespace == null || namespace.isBlank() ? EmfEncoder.DEFAULT_NAMESPACE : namespace;
+    this.encoder = new EmfEncoder(namespace);
     this.out = out;
     this.clock = clock;
   }
 
   public void count(String application, String rolloutId, String requestId, String reason) {
-    StringBuilder b = new StringBuilder(320);
-    b.append("{\"_aws\":{\"Timestamp\":").append(clock.millis()).append(",\"CloudWatchMetrics\":[{\"Namespace\":");
-    EmfEncoder.appendJsonString(b, namespace);
-    b.append(",\"Dimensions\":[[\"Application\",\"Rollout\"],[\"Application\"]],\"Metrics\":[{\"Name\":\"JudgeErrors\",\"Unit\":\"Count\"}]}]}")
-        .append(",\"Application\":");
-    EmfEncoder.appendJsonString(b, application == null ? "unknown" : application);
-    b.append(",\"Rollout\":");
-    EmfEncoder.appendJsonString(b, rolloutId == null ? "unknown" : rolloutId);
-    b.append(",\"JudgeErrors\":1,\"judgeError\":");
-    EmfEncoder.appendJsonString(b, reason);
-    b.append(",\"requestId\":");
-    EmfEncoder.appendJsonString(b, requestId);
-    out.accept(b.append('}').toString());
+    java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+    d.put("Application", application == null ? "unknown" : application);
+    d.put("Rollout", rolloutId == null ? "unknown" : rolloutId);
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    p.put("judgeError", reason);
+    p.put("requestId", requestId);
+    out.accept(encoder.counts(clock.millis(), java.util.List.of(java.util.List.of("Application", "Rollout"),
+        java.util.List.of("Application")), d, java.util.Map.of("JudgeErrors", 1L), p));
   }
 }

@@ -3,7 +3,7 @@ package io.llmcanary.qualityjudge;
 import io.llmcanary.aws.bedrock.BedrockConverseChatModel;
 import io.llmcanary.aws.bedrock.BedrockConverseJudgeModel;
 import io.llmcanary.core.chat.OfflineChatModel;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.ChatModel;
 import io.llmcanary.core.ports.JudgeModel;

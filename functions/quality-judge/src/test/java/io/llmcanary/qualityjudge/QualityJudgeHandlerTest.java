@@ -10,7 +10,7 @@ import io.llmcanary.core.chat.ChatResult;
 import io.llmcanary.core.config.QualityJudgeConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.config.VersionSpec;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.JudgeModel;
 import io.llmcanary.core.proxy.ChatModels;

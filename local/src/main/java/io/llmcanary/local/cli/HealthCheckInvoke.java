@@ -16,7 +16,7 @@ import io.llmcanary.core.health.HealthCheck;
 import io.llmcanary.core.health.HealthCheckSettings;
 import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.StagePlan;

@@ -3,7 +3,7 @@ package io.llmcanary.local.sim;
 import io.llmcanary.codec.EmfParser;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.health.RecordedMetrics;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.rollout.AuditEvent;

@@ -2,7 +2,7 @@ package io.llmcanary.aws.cloudwatch;
 
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.judge.JudgeInput;
-import io.llmcanary.core.metrics.EmfEncoder;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.ScoreStats;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;

@@ -1,11 +1,16 @@
-package io.llmcanary.core.metrics;
+package io.llmcanary.codec;
+
+import io.llmcanary.core.metrics.RequestMetrics;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Encodes a {@link RequestMetrics} as one CloudWatch Embedded Metric Format line: CloudWatch Logs turns it
- * into metrics with no API call on the request path. Dimensions are {Application, Rollout, Version}.
- * Hand-written rather than through a JSON library because it runs on every request and must stay far below
- * the proxy's 1 ms budget; {@code EmfParser} in the codec module reads it back, and a round-trip test holds
- * the two together.
+ * Every CloudWatch Embedded Metric Format line the functions write, with one string escaper: a {@link RequestMetrics}
+ * per request or observation (dimensions {Application, Rollout, Version}), and the count lines of the functions' own
+ * signals (fallbacks, judge hand-offs, refused feedback, config errors, judge errors). CloudWatch Logs turns them into
+ * metrics with no API call on the request path. Hand-written rather than through Jackson because it runs on every
+ * request and must stay far below the proxy's 1 ms budget; {@link EmfParser} reads the request lines back, and a
+ * round-trip test holds the two together.
  */
 public final class EmfEncoder {
 
@@ -96,6 +101,59 @@ public final class EmfEncoder {
     return false;
   }
 
+  /**
+   * One line of counts: each metric in {@code counts} (unit Count) under every dimension set of {@code dimensionSets}
+   * (each a list of names from {@code dimensions}), with {@code properties} as plain fields (searchable in Logs
+   * Insights, not metrics). Null dimension values are written as {@code null}.
+   */
+  public String counts(long timestampMillis, List<List<String>> dimensionSets, Map<String, String> dimensions,
+      Map<String, Long> counts, Map<String, String> properties) {
+    StringBuilder b = new StringBuilder(320);
+    b.append("{\"_aws\":{\"Timestamp\":").append(timestampMillis).append(",\"CloudWatchMetrics\":[{\"Namespace\":");
+    appendJsonString(b, namespace);
+    b.append(",\"Dimensions\":[");
+    for (int i = 0; i < dimensionSets.size(); i++) {
+      b.append(i == 0 ? "[" : ",[");
+      List<String> set = dimensionSets.get(i);
+      for (int j = 0; j < set.size(); j++) {
+        if (j > 0) {
+          b.append(',');
+        }
+        appendJsonString(b, set.get(j));
+      }
+      b.append(']');
+    }
+    b.append("],\"Metrics\":[");
+    boolean first = true;
+    for (String name : counts.keySet()) {
+      b.append(first ? "" : ",").append("{\"Name\":");
+      appendJsonString(b, name);
+      b.append(",\"Unit\":\"Count\"}");
+      first = false;
+    }
+    b.append("]}]}");
+    for (Map.Entry<String, String> d : dimensions.entrySet()) {
+      b.append(',');
+      appendJsonString(b, d.getKey());
+      b.append(':');
+      appendJsonString(b, d.getValue());
+    }
+    for (Map.Entry<String, Long> c : counts.entrySet()) {
+      b.append(',');
+      appendJsonString(b, c.getKey());
+      b.append(':').append(c.getValue());
+    }
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      if (p.getValue() != null) {
+        b.append(',');
+        appendJsonString(b, p.getKey());
+        b.append(':');
+        appendJsonString(b, p.getValue());
+      }
+    }
+    return b.append('}').toString();
+  }
+
   private static String num(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return "0";
@@ -110,7 +168,7 @@ public final class EmfEncoder {
     appendJsonString(b, s);
   }
 
-  /** Appends a JSON string literal (RFC 8259 escaping); null as {@code null}. Core's one JSON string writer. */
+  /** Appends a JSON string literal (RFC 8259 escaping); null as {@code null}. The one JSON string escaper of the EMF lines. */
   public static void appendJsonString(StringBuilder b, String s) {
     if (s == null) {
       b.append("null");
