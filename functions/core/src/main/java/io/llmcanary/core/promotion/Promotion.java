@@ -43,6 +43,7 @@ public final class Promotion {
   static final String GATE_EVENT = "GATE";
 
   private final PromotionPorts ports;
+  private final OperatorRules rules;
   private final StartAction start;
   private final ApplyStageAction applyStage;
   private final GateAction gate;
@@ -54,6 +55,12 @@ public final class Promotion {
   private final ReportFailureAction reportFailure;
 
   public Promotion(PromotionPorts ports, ApprovalChannels channels) {
+    this(ports, channels, OperatorRules.OPEN);
+  }
+
+  /** With the operator rules of the deployment (the two-person rule; the allow-list is the API's to apply). */
+  public Promotion(PromotionPorts ports, ApprovalChannels channels, OperatorRules rules) {
+    this.rules = rules == null ? OperatorRules.OPEN : rules;
     this.ports = Objects.requireNonNull(ports, "ports");
     ApprovalChannels links = channels == null ? ApprovalChannels.LOCAL : channels;
     RolloutWrites writes = new RolloutWrites(ports);
@@ -61,7 +68,7 @@ public final class Promotion {
     this.applyStage = new ApplyStageAction(writes);
     this.gate = new GateAction(writes);
     this.requestApproval = new RequestApprovalAction(writes, links);
-    this.decide = new DecideAction(writes);
+    this.decide = new DecideAction(writes, this.rules);
     this.rollBack = new OperatorRollback(writes);
     this.finalizeRollout = new FinalizeAction(writes);
     this.expireApproval = new ExpireApprovalAction(writes);
@@ -70,6 +77,10 @@ public final class Promotion {
 
   public PromotionPorts ports() {
     return ports;
+  }
+
+  public OperatorRules rules() {
+    return rules;
   }
 
   /**
