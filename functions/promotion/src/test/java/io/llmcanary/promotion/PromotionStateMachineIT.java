@@ -144,7 +144,9 @@ class PromotionStateMachineIT {
         new SnsAlertPublisher(sns, topicArn), new StepFunctionsApprovalGateway(sfn),
         new StepFunctionsWorkflowStarter(sfn, promotionArn, executionSettings), null, Clock.systemUTC());
     function = new PromotionFunction(new Promotion(ports, new ApprovalChannels("us-east-1", approveArn,
-        "https://abc123.execute-api.us-east-1.amazonaws.com", null)), new PrintStream(new ByteArrayOutputStream()));
+        "https://abc123.execute-api.us-east-1.amazonaws.com", null)),
+        new io.llmcanary.aws.stepfunctions.StepFunctionsApprovalExecutions(sfn, approveArn),
+        new PrintStream(new ByteArrayOutputStream()));
     CURRENT.set(function);
   }
 
