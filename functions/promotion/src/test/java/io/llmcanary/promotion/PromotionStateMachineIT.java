@@ -299,7 +299,7 @@ class PromotionStateMachineIT {
         "ApplyStage", "Finalize", "Promoted")
         .isEqualTo(inProcessPath(List.of(), List.of("approve", "approve", "approve")));
     assertThat(store.history(APP, id)).extracting(e -> e.actor())
-        .contains("cli:bob", "arn:aws:iam::123456789012:user/alice")
+        .contains("unverified:cli:bob", "arn:aws:iam::123456789012:user/alice")
         .anySatisfy(a -> assertThat(a).startsWith("ApprovePromotion execution arn:aws:states:"));
     assertThat(alertKinds()).containsExactly("APPROVAL_NEEDED", "APPROVAL_NEEDED", "APPROVAL_NEEDED", "PROMOTED");
   }
