@@ -12,6 +12,7 @@ import io.llmcanary.core.ports.ConfigPublisher;
 import io.llmcanary.core.ports.MetricsQuery;
 import io.llmcanary.core.ports.ApprovalExecutions;
 import io.llmcanary.core.promotion.ApprovalChannels;
+import io.llmcanary.core.promotion.ConfigCheck;
 import io.llmcanary.core.promotion.OperatorRules;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
@@ -20,6 +21,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -44,6 +47,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * CANARY_OPERATOR_PRINCIPALS        comma-separated IAM principal ARNs allowed on the rollout routes (optional: any
  *                                   caller IAM auth admits); see {@link OperatorRules}
  * CANARY_REQUIRE_SEPARATE_APPROVER  true: the principal who started a rollout cannot approve it (default false)
+ * CANARY_PROVIDERS                  comma-separated providers the chat proxy has wired (bedrock, openai, offline);
+ *                                   a start naming another is refused (optional: no restriction)
  * STAGE_SECONDS, MAX_INCONCLUSIVE_WAITS, APPROVAL_TIMEOUT_SECONDS
  *                                   execution input for new rollouts (optional: the definition's defaults apply)
  * AWS_REGION                        set by Lambda
@@ -71,7 +76,17 @@ final class PromotionWiring {
     String approveArn = env.get("APPROVE_STATE_MACHINE_ARN");
     ApprovalExecutions executions = approveArn == null || approveArn.isBlank() ? ApprovalExecutions.NONE
         : new StepFunctionsApprovalExecutions(sfn, approveArn.trim());
-    return new PromotionFunction(new Promotion(ports, channels, operatorRules(env)), executions, System.out);
+    return new PromotionFunction(new Promotion(ports, channels, operatorRules(env),
+        ConfigCheck.providersWired(wiredProviders(env))), executions, System.out);
+  }
+
+  /** The providers the chat proxy can call, or null when the environment does not say (no restriction). */
+  static Set<String> wiredProviders(Map<String, String> env) {
+    String list = env.get("CANARY_PROVIDERS");
+    if (list == null || list.isBlank()) {
+      return null;
+    }
+    return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
   /** The operator allow-list and the two-person rule, from the environment. */

@@ -57,4 +57,12 @@ class PromotionWiringTest {
     env.put("CANARY_REQUIRE_SEPARATE_APPROVER", "yes");
     assertThatThrownBy(() -> PromotionWiring.operatorRules(env)).hasMessageContaining("CANARY_REQUIRE_SEPARATE_APPROVER");
   }
+
+  @Test
+  void theWiredProvidersComeFromTheEnvironmentAndUnsetMeansNoRestriction() {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    assertThat(PromotionWiring.wiredProviders(env)).isNull();
+    env.put("CANARY_PROVIDERS", "bedrock, offline");
+    assertThat(PromotionWiring.wiredProviders(env)).containsExactlyInAnyOrder("bedrock", "offline");
+  }
 }

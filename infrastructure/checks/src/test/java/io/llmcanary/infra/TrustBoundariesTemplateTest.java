@@ -163,4 +163,36 @@ class TrustBoundariesTemplateTest {
     assertThat(resource("ApprovePromotionStateMachine").path("Properties").path("Name").asText())
         .isEqualTo("${AWS::StackName}-ApprovePromotion");
   }
+
+  @Test
+  void theFeedbackSecretReachesTheProxyAsAnArnItMayReadNeverAsAValue() {
+    JsonNode proxyEnv = env("ChatProxyFunction");
+    assertThat(proxyEnv.path("CANARY_SECRET_ARN").asText()).isEqualTo("FeedbackSecret");
+    assertThat(proxyEnv.has("CANARY_SECRET")).isFalse();
+    assertThat(proxyEnv.has("CANARY_SECRET_PREVIOUS")).isFalse();
+    Repo.resources(template, "AWS::Serverless::Function").forEach((id, fn) -> assertThat(
+        fn.path("Properties").path("Environment").toString()).as(id).doesNotContain("resolve:secretsmanager"));
+    List<JsonNode> reads = statements().stream().filter(e -> actions(e.getValue()).stream()
+        .anyMatch(a -> a.startsWith("secretsmanager:"))).map(e -> {
+          assertThat(e.getKey()).isEqualTo("ChatProxyRole");
+          return e.getValue();
+        }).toList();
+    assertThat(reads).singleElement().satisfies(s -> {
+      assertThat(actions(s)).containsExactly("secretsmanager:GetSecretValue");
+      assertThat(s.path("Resource").asText()).isEqualTo("FeedbackSecret");
+    });
+    String wiring = Repo.read(Repo.root().resolve(
+        "functions/chat-proxy/src/main/java/io/llmcanary/proxy/ChatProxyWiring.java"));
+    assertThat(wiring).contains("\"CANARY_SECRET_ARN\"");
+  }
+
+  @Test
+  void theStackOffersOnlyProvidersItsProxyHasWiredAndThePromotionFunctionKnowsThem() {
+    JsonNode proxyEnv = env("ChatProxyFunction");
+    List<String> wired = List.of(env("PromotionFunction").path("CANARY_PROVIDERS").asText().split(","));
+    assertThat(wired).contains("bedrock", "offline");
+    assertThat(wired.contains("openai")).as("openai is wired iff the proxy has an OPENAI_BASE_URL")
+        .isEqualTo(proxyEnv.has("OPENAI_BASE_URL"));
+    parameter("StableProvider").path("AllowedValues").forEach(v -> assertThat(wired).contains(v.asText()));
+  }
 }
