@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;
+import java.util.Objects;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -19,7 +20,8 @@ import org.crac.Resource;
 public final class ChatProxyHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
 
-  private final ChatProxyApp app;
+  private final java.util.function.Supplier<ChatProxyApp> app;
+  private final SecretRotation rotation;
   private final Map<String, String> env;
   private final Runnable sdkWarmUp;
   private volatile ProxyPriming.Report lastPriming;
@@ -31,8 +33,25 @@ public final class ChatProxyHandler
 
   /** The Lambda wiring from {@code env}; {@code sdkWarmUp} is what priming runs as the SDK's warm-up in Lambda. */
   ChatProxyHandler(Map<String, String> env, Runnable sdkWarmUp) {
-    this(ChatProxyWiring.fromEnvironment(env), env, sdkWarmUp);
+    this(ChatProxyWiring.secretFromSecretsManager(env) ? ChatProxyWiring.secretRotation(env) : null, env, sdkWarmUp);
     Core.getGlobalContext().register(this);
+  }
+
+  /** The secret from Secrets Manager when {@code rotation} is given, else from the environment. */
+  private ChatProxyHandler(SecretRotation rotation, Map<String, String> env, Runnable sdkWarmUp) {
+    this(rotation, rotation == null ? ChatProxyWiring.fromEnvironment(env) : null, env, sdkWarmUp);
+  }
+
+  /** With the proxy rebuilt as its secret rotates (tests: a rotation wired over a stub secret source). */
+  ChatProxyHandler(SecretRotation rotation, Map<String, String> env) {
+    this(rotation, null, env, () -> { });
+  }
+
+  private ChatProxyHandler(SecretRotation rotation, ChatProxyApp fixed, Map<String, String> env, Runnable sdkWarmUp) {
+    this.rotation = rotation;
+    this.app = rotation != null ? rotation::app : () -> fixed;
+    this.env = Map.copyOf(env);
+    this.sdkWarmUp = sdkWarmUp;
   }
 
   public ChatProxyHandler(ChatProxyApp app) {
@@ -41,14 +60,12 @@ public final class ChatProxyHandler
 
   /** An app wired elsewhere (tests) with the environment priming reads. */
   ChatProxyHandler(ChatProxyApp app, Map<String, String> env, Runnable sdkWarmUp) {
-    this.app = app;
-    this.env = Map.copyOf(env);
-    this.sdkWarmUp = sdkWarmUp;
+    this(null, Objects.requireNonNull(app, "app"), env, sdkWarmUp);
   }
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return ApiGatewayV2.toResponse(app.handle(ApiGatewayV2.toCall(event)));
+    return ApiGatewayV2.toResponse(app.get().handle(ApiGatewayV2.toCall(event)));
   }
 
   @Override
@@ -64,8 +81,12 @@ public final class ChatProxyHandler
 
   @Override
   public void afterRestore(org.crac.Context<? extends Resource> context) {
-    // Nothing to redo: the agent is asked on the first request after its TTL; the SDK client keeps no connections
-    // worth keeping across a snapshot (priming used its own throwaway clients and closed them).
+    // The secret is read again: the snapshot may be older than its last rotation (docs/architecture.md#security-and-trust-boundaries). Nothing else to redo:
+    // the agent is asked on the first request after its TTL; the SDK clients keep no connections worth keeping across
+    // a snapshot (priming used its own throwaway clients and closed them).
+    if (rotation != null) {
+      rotation.afterRestore();
+    }
   }
 
   /** What the last {@link #beforeCheckpoint} dry run exercised (null before one ran). */

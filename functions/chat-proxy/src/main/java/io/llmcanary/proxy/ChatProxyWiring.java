@@ -63,9 +63,12 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  * APPCONFIG_AGENT_URL            default http://localhost:2772
  * CANARY_CONFIG_TTL_SECONDS      how often the agent is asked, default 5
  * CANARY_CONFIG_MAX_AGE_SECONDS  unconfirmed config older than this serves stable only, default 900
- * CANARY_SECRET                  required, at least 32 bytes: signs feedback tokens, keys user pseudonyms
- *                                (resolve it from Secrets Manager in the template, never put it in code)
- * CANARY_SECRET_PREVIOUS         optional: still verifies feedback tokens during a rotation
+ * CANARY_SECRET_ARN              the Secrets Manager secret (at least 32 bytes) that signs feedback tokens and keys
+ *                                user pseudonyms: AWSCURRENT signs, AWSPREVIOUS still verifies. Read at init, after
+ *                                a SnapStart restore and every CANARY_SECRET_REFRESH_SECONDS (default 300), never
+ *                                per request (see {@link SecretRotation}). The template sets this.
+ * CANARY_SECRET, CANARY_SECRET_PREVIOUS  without CANARY_SECRET_ARN: the secret itself (local runs, tests); never in
+ *                                a deployed function's environment, where GetFunctionConfiguration would show it
  * CANARY_FEEDBACK_TTL_HOURS      feedback accepted this long after the answer, default 168
  * CANARY_MODEL_TIMEOUT_SECONDS   one model call's timeout, default 25
  * CANARY_REQUEST_BUDGET_MS       the whole /chat request's model time, the fallback to stable included (the JSON 504
@@ -185,6 +188,39 @@ public final class ChatProxyWiring {
       b.endpointOverride(URI.create(endpoint));
     }
     return new DynamoDbFeedbackLedger(b.build(), table.trim());
+  }
+
+  /** Whether the secret comes from Secrets Manager (the deployed function) rather than the environment. */
+  static boolean secretFromSecretsManager(Map<String, String> env) {
+    String arn = env.get("CANARY_SECRET_ARN");
+    return arn != null && !arn.isBlank();
+  }
+
+  /**
+   * The Lambda wiring with the secret from Secrets Manager: one client, built here, for every read of the container's
+   * life; the proxy is built from the environment with the secret's values in place of CANARY_SECRET(_PREVIOUS).
+   */
+  static SecretRotation secretRotation(Map<String, String> env) {
+    String arn = env.get("CANARY_SECRET_ARN").trim();
+    software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder b =
+        software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+            .region(Region.of(required(env, "AWS_REGION")))
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(5)).build());
+    if (env.get("SECRETSMANAGER_ENDPOINT_URL") != null) {
+      b.endpointOverride(URI.create(env.get("SECRETSMANAGER_ENDPOINT_URL")));
+    }
+    io.llmcanary.core.secrets.CachedSecret secret = new io.llmcanary.core.secrets.CachedSecret(
+        new io.llmcanary.aws.secretsmanager.SecretsManagerSecretSource(b.build(), arn),
+        Duration.ofSeconds(num(env, "CANARY_SECRET_REFRESH_SECONDS", 300)), Clock.systemUTC());
+    return new SecretRotation(secret, v -> {
+      Map<String, String> withSecret = new HashMap<>(env);
+      withSecret.put("CANARY_SECRET", v.current());
+      v.previousValue().ifPresentOrElse(p -> withSecret.put("CANARY_SECRET_PREVIOUS", p),
+          () -> withSecret.remove("CANARY_SECRET_PREVIOUS"));
+      return fromEnvironment(withSecret);
+    }, System.out::println);
   }
 
   /** Bedrock is wired when the region is known (always, in Lambda). */
@@ -368,7 +404,8 @@ public final class ChatProxyWiring {
     public ChatProxyApp build() {
       Objects.requireNonNull(configSource, "a config source is required");
       if (secret == null) {
-        throw new IllegalStateException("CANARY_SECRET is not set: the proxy needs a secret of at least "
+        throw new IllegalStateException("CANARY_SECRET is not set (nor CANARY_SECRET_ARN, the Secrets Manager secret"
+            + " the template names): the proxy needs a secret of at least "
             + ProxyKeys.MIN_SECRET_BYTES + " bytes to sign feedback tokens and pseudonymise user ids");
       }
       ProxyKeys keys = ProxyKeys.derive(secret, previousSecret);

@@ -47,8 +47,10 @@ class ChatProxyUnderRuntimeClientIT {
     Map<String, String> v = new HashMap<>(TemplateFunction.of("ChatProxyFunction").environment(Map.of(
         "APPCONFIG_APPLICATION", "app1234", "APPCONFIG_ENVIRONMENT", "env1234", "APPCONFIG_PROFILE", "prof123",
         "AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS", "15",
-        // The sample feedback events' static tokens are signed with this local secret (events/generate.py).
-        "CANARY_SECRET", TestProxy.LOCAL_DEV_SECRET,
+        // The deployed function reads its secret from Secrets Manager (CANARY_SECRET_ARN); here it is given in the
+        // environment instead (SecretsManagerSecretSourceIT and SecretRotationTest cover that path), with the local
+        // secret the sample feedback events' static tokens are signed with (events/generate.py).
+        "CANARY_SECRET_ARN", "replaced-below",
         "CANARY_METRICS_NAMESPACE", NAMESPACE, "CANARY_APPLICATION", "default",
         // The judge's queue: a URL on a loopback port nothing listens on, and its client pointed there too, so no
         // send leaves this machine (a refused send is a counted drop; ChatProxyJudgeQueueIT sends to moto).
@@ -58,6 +60,8 @@ class ChatProxyUnderRuntimeClientIT {
         "CANARY_USER_IDENTITY", "body",
         // Blank: the in-memory ledger; the DynamoDB one is DynamoDbFeedbackLedgerIT's, against the emulator.
         "CANARY_FEEDBACK_TABLE", "")));
+    v.remove("CANARY_SECRET_ARN");
+    v.put("CANARY_SECRET", TestProxy.LOCAL_DEV_SECRET);
     v.put("SQS_ENDPOINT_URL", "http://127.0.0.1:9");
     // The agent layer listens on localhost:2772 in Lambda; here it is a stub on a free port.
     v.put("APPCONFIG_AGENT_URL", agent.uri().toString());

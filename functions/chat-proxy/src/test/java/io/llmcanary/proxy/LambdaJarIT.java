@@ -45,7 +45,9 @@ class LambdaJarIT {
             && !n.startsWith("software/amazon/awssdk/services/bedrockruntime/")
             && !n.startsWith("software/amazon/awssdk/services/sqs/")
             // the feedback ledger (DynamoDbFeedbackLedger), on /feedback only
-            && !n.startsWith("software/amazon/awssdk/services/dynamodb/"))
+            && !n.startsWith("software/amazon/awssdk/services/dynamodb/")
+            // the feedback secret, read at init, after a restore and on its refresh interval (SecretRotation)
+            && !n.startsWith("software/amazon/awssdk/services/secretsmanager/"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache"))
         .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/nio/netty"))
         .noneMatch(n -> n.startsWith("io/netty/"))

@@ -7,6 +7,7 @@ import io.llmcanary.codec.Json;
 import io.llmcanary.codec.StartRequestCodec;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.health.HealthCheck;
+import io.llmcanary.core.promotion.Actor;
 import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
@@ -36,7 +37,8 @@ import java.util.Optional;
  *
  * The caller (an IAM principal, or a JWT subject) is the actor of the audit trail, on every route; an "actor" in
  * the body is ignored (docs/architecture.md#security-and-trust-boundaries), and a request without an identity is refused, whatever the API's
- * configuration. {@code ?application=} selects another application than "default".
+ * configuration. When the deployment names operator principals (OperatorPrincipals), any other caller is refused
+ * with 403. {@code ?application=} selects another application than "default".
  */
 final class ApiRoutes {
 
@@ -64,6 +66,12 @@ final class ApiRoutes {
       }
       if (actor.isEmpty()) {
         return error(401, "unauthenticated", "the rollout routes need an authenticated caller (IAM or JWT)");
+      }
+      // HTTP APIs have no resource policy, so IAM auth admits any principal of the account allowed execute-api:Invoke;
+      // the operator allow-list is applied here, on every rollout route (docs/architecture.md#security-and-trust-boundaries).
+      Optional<String> notOperator = promotion.rules().refusal(new Actor.Principal(actor.get()));
+      if (notOperator.isPresent()) {
+        return error(403, "not_an_operator", notOperator.get());
       }
       JsonNode body = body(event);
       if (parts.length == 1 && method.equals("POST")) {

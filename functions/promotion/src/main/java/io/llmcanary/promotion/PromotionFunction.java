@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.codec.Json;
 import io.llmcanary.codec.StartRequestCodec;
+import io.llmcanary.core.ports.ApprovalExecutions;
+import io.llmcanary.core.promotion.Actor;
+import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionRequest;
 import io.llmcanary.core.promotion.PromotionRequest.ApplyStage;
@@ -30,11 +33,18 @@ public final class PromotionFunction {
   static final String ACTIONS = "apply-stage, gate, request-approval, decide, finalize, expire-approval, report-failure, start";
 
   private final Promotion promotion;
+  private final ApprovalExecutions executions;
   private final ApiRoutes api;
   private final PrintStream log;
 
   public PromotionFunction(Promotion promotion, PrintStream log) {
+    this(promotion, ApprovalExecutions.NONE, log);
+  }
+
+  /** With the lookup that verifies ApprovePromotion executions (their decisions are recorded as the execution). */
+  public PromotionFunction(Promotion promotion, ApprovalExecutions executions, PrintStream log) {
     this.promotion = Objects.requireNonNull(promotion, "promotion");
+    this.executions = executions == null ? ApprovalExecutions.NONE : executions;
     this.api = new ApiRoutes(promotion);
     this.log = log == null ? System.out : log;
   }
@@ -75,7 +85,7 @@ public final class PromotionFunction {
       case "apply-stage" -> promotion.applyStage(read(n, ApplyStage.class));
       case "gate" -> promotion.gate(read(n, Gate.class));
       case "request-approval" -> promotion.requestApproval(read(n, RequestApproval.class));
-      case "decide" -> promotion.decide(read(n, Decide.class));
+      case "decide" -> decide(n);
       case "finalize" -> promotion.finalizeRollout(read(n, Finalize.class));
       case "expire-approval" -> promotion.expireApproval(read(n, ExpireApproval.class));
       case "report-failure" -> {
@@ -89,8 +99,9 @@ public final class PromotionFunction {
         // {"action": "start", "actor": ..., and the envelope: "canary", "pricing", "stages", "rolloutId", "reason"}
         com.fasterxml.jackson.databind.node.ObjectNode envelope = ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
         envelope.remove(List.of("action", "actor"));
+        // A direct invoke carries no identity: whatever "actor" it names is recorded as a claim (docs/architecture.md#security-and-trust-boundaries).
         StartRequestCodec.Read r = StartRequestCodec.read(envelope, text(n, "rolloutId"), text(n, "application"),
-            text(n, "actor"), text(n, "reason"));
+            new Actor.Claimed(text(n, "actor")).name(), text(n, "reason"));
         yield switch (r) {
           case StartRequestCodec.Read.Ok ok -> promotion.start(ok.request(), ok.check());
           case StartRequestCodec.Read.Invalid bad -> throw new IllegalArgumentException("invalid start request: "
@@ -99,6 +110,27 @@ public final class PromotionFunction {
       }
       case "" -> throw new IllegalArgumentException("the event has no \"action\"; expected one of: " + ACTIONS);
       default -> throw new IllegalArgumentException("unknown action \"" + action + "\"; expected one of: " + ACTIONS);
+    };
+  }
+
+  /**
+   * A decision by direct invoke. The payload's "actor" is never taken at its word: the ApprovePromotion state machine
+   * passes its execution's ARN, which is looked up ({@link ApprovalExecutions}) and becomes the actor; a payload
+   * naming an execution that does not check out is refused; anything else is recorded as a claim.
+   */
+  private Object decide(JsonNode n) {
+    Decide asked = read(n, Decide.class);
+    String executionArn = asked.executionArn();
+    if (executionArn == null) {
+      return promotion.decide(new Decide(asked.application(), asked.rolloutId(), asked.decision(),
+          new Actor.Claimed(asked.actor()).name(), asked.reason()));
+    }
+    return switch (executions.check(executionArn, asked.application(), asked.rolloutId(), asked.decision())) {
+      case ApprovalExecutions.Check.Verified v -> promotion.decide(new Decide(asked.application(), asked.rolloutId(),
+          asked.decision(), new Actor.Execution(v.executionArn()).name(), asked.reason()));
+      case ApprovalExecutions.Check.Refused bad -> DecisionResult.refused(asked.application(), asked.rolloutId(),
+          "cannot " + asked.decision() + ": the decision names ApprovePromotion execution " + executionArn
+              + ", which does not check out: " + bad.why());
     };
   }
 

@@ -4,16 +4,25 @@ import io.llmcanary.aws.AwsClients;
 import io.llmcanary.aws.FunctionEnvironment;
 import io.llmcanary.aws.DynamoDbRolloutStore;
 import io.llmcanary.aws.SnsAlertPublisher;
+import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalExecutions;
 import io.llmcanary.aws.stepfunctions.StepFunctionsApprovalGateway;
 import io.llmcanary.aws.stepfunctions.StepFunctionsWorkflowStarter;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.ports.ConfigPublisher;
 import io.llmcanary.core.ports.MetricsQuery;
+import io.llmcanary.core.ports.ApprovalExecutions;
 import io.llmcanary.core.promotion.ApprovalChannels;
+import io.llmcanary.core.promotion.ConfigCheck;
+import io.llmcanary.core.promotion.OperatorRules;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.promotion.WorkflowStarter;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -35,6 +44,11 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * APPROVE_STATE_MACHINE_ARN         the ApprovePromotion state machine, linked from "approval needed" (optional)
  * API_BASE_URL                      the HTTP API's base URL, quoted in "approval needed" (optional)
  * CANARY_CLI                        how operators call the CLI, quoted in messages (default ./canaryctl)
+ * CANARY_OPERATOR_PRINCIPALS        comma-separated IAM principal ARNs allowed on the rollout routes (optional: any
+ *                                   caller IAM auth admits); see {@link OperatorRules}
+ * CANARY_REQUIRE_SEPARATE_APPROVER  true: the principal who started a rollout cannot approve it (default false)
+ * CANARY_PROVIDERS                  comma-separated providers the chat proxy has wired (bedrock, openai, offline);
+ *                                   a start naming another is refused (optional: no restriction)
  * STAGE_SECONDS, MAX_INCONCLUSIVE_WAITS, APPROVAL_TIMEOUT_SECONDS
  *                                   execution input for new rollouts (optional: the definition's defaults apply)
  * AWS_REGION                        set by Lambda
@@ -59,7 +73,37 @@ final class PromotionWiring {
         Clock.systemUTC());
     ApprovalChannels channels = new ApprovalChannels(aws.region().id(), env.get("APPROVE_STATE_MACHINE_ARN"),
         env.get("API_BASE_URL"), env.get("CANARY_CLI"));
-    return new PromotionFunction(new Promotion(ports, channels), System.out);
+    String approveArn = env.get("APPROVE_STATE_MACHINE_ARN");
+    ApprovalExecutions executions = approveArn == null || approveArn.isBlank() ? ApprovalExecutions.NONE
+        : new StepFunctionsApprovalExecutions(sfn, approveArn.trim());
+    return new PromotionFunction(new Promotion(ports, channels, operatorRules(env),
+        ConfigCheck.providersWired(wiredProviders(env))), executions, System.out);
+  }
+
+  /** The providers the chat proxy can call, or null when the environment does not say (no restriction). */
+  static Set<String> wiredProviders(Map<String, String> env) {
+    String list = env.get("CANARY_PROVIDERS");
+    if (list == null || list.isBlank()) {
+      return null;
+    }
+    return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+  }
+
+  /** The operator allow-list and the two-person rule, from the environment. */
+  static OperatorRules operatorRules(Map<String, String> env) {
+    String list = env.getOrDefault("CANARY_OPERATOR_PRINCIPALS", "");
+    List<String> principals = Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String p : principals) {
+      if (!p.startsWith("arn:")) {
+        throw new IllegalStateException("CANARY_OPERATOR_PRINCIPALS holds IAM principal ARNs (arn:aws:iam::ACCOUNT:user/NAME"
+            + " or ...:role/NAME), got '" + p + "'");
+      }
+    }
+    String separate = env.getOrDefault("CANARY_REQUIRE_SEPARATE_APPROVER", "false").trim().toLowerCase(Locale.ROOT);
+    if (!separate.equals("true") && !separate.equals("false") && !separate.isEmpty()) {
+      throw new IllegalStateException("CANARY_REQUIRE_SEPARATE_APPROVER must be true or false, got '" + separate + "'");
+    }
+    return new OperatorRules(principals, separate.equals("true"));
   }
 
   /** Execution input settings of new rollouts, from the environment (the definition's defaults otherwise). */

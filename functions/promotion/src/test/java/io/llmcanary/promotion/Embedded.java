@@ -15,9 +15,11 @@ import io.llmcanary.core.judge.MetricRow;
 import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.judge.Verdict;
 import io.llmcanary.core.metrics.WindowStats;
+import io.llmcanary.core.ports.ApprovalExecutions;
 import io.llmcanary.core.ports.ApprovalGateway;
 import io.llmcanary.core.ports.MetricsQuery;
 import io.llmcanary.core.promotion.ApprovalChannels;
+import io.llmcanary.core.promotion.OperatorRules;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
 import io.llmcanary.core.promotion.WorkflowStarter;
@@ -129,12 +131,21 @@ final class Embedded {
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   WorkflowStarter starter = (app, id) -> "arn:aws:states:us-east-1:123456789012:execution:llm-canary-promotion:" + id;
 
+  /** ApprovePromotion executions that check out (running, asking for this decision), by ARN. */
+  final java.util.Map<String, String> runningApprovals = new java.util.concurrent.ConcurrentHashMap<>();
+  final ApprovalExecutions executions = (arn, app, id, decision) -> (id + " " + decision).equals(runningApprovals.get(arn))
+      ? new ApprovalExecutions.Check.Verified(arn) : new ApprovalExecutions.Check.Refused("no such running execution");
+
   PromotionFunction function(InstantSource clock) {
+    return function(clock, OperatorRules.OPEN);
+  }
+
+  PromotionFunction function(InstantSource clock, OperatorRules rules) {
     PromotionPorts ports = new PromotionPorts(store, configs, NO_METRICS, policy, alerts, tokens,
         (a, i) -> starter.start(a, i), null, clock);
     return new PromotionFunction(new Promotion(ports, new ApprovalChannels("us-east-1",
-        "arn:aws:states:us-east-1:123456789012:stateMachine:llm-canary-approve-promotion", "https://abc123.execute-api.us-east-1.amazonaws.com", null)),
-        new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        "arn:aws:states:us-east-1:123456789012:stateMachine:llm-canary-approve-promotion", "https://abc123.execute-api.us-east-1.amazonaws.com", null),
+        rules), executions, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
   }
 
   String log() {

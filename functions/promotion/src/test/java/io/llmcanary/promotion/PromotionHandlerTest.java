@@ -368,4 +368,120 @@ class PromotionHandlerTest {
     ((ObjectNode) ev.path("requestContext").path("http")).put("method", "GET").put("path", "/rollouts");
     assertThat(call(ev).path("statusCode").asInt()).isEqualTo(401);
   }
+
+  // ------------------------------------------------------------------------------------------ who decides
+
+  private static final String ALICE = "arn:aws:iam::123456789012:user/alice";
+  private static final String BOB = "arn:aws:iam::123456789012:user/bob";
+  private static final String APPROVE_EXECUTION =
+      "arn:aws:states:us-east-1:123456789012:execution:llm-canary-approve-promotion:x-1";
+
+  /** An API event signed by another IAM principal. */
+  private static ObjectNode signedBy(String eventFile, String userArn) {
+    ObjectNode ev = event(eventFile);
+    ((ObjectNode) ev.path("requestContext").path("authorizer").path("iam")).put("userArn", userArn);
+    return ev;
+  }
+
+  @Test
+  void aDirectDecideRecordsItsActorFieldAsAClaimNeverAsThePrincipalItNames() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+    ObjectNode forged = event("promotion-decide-approve.json");
+    forged.put("actor", BOB);
+
+    assertThat(call(forged).path("applied").asBoolean()).isTrue();
+
+    assertThat(e.store.history(APP, ROLLOUT)).extracting(a -> a.actor()).doesNotContain(BOB)
+        .contains("unverified:" + BOB);
+    // a direct start is a claim too
+    assertThat(e.store.history(APP, ROLLOUT).get(0).actor()).isEqualTo("unverified:" + ALICE);
+  }
+
+  @Test
+  void aDecideFromAVerifiedApprovePromotionExecutionIsRecordedAsThatExecution() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+    e.runningApprovals.put(APPROVE_EXECUTION, ROLLOUT + " approve");
+    ObjectNode fromStateMachine = event("promotion-decide-approve.json");
+    fromStateMachine.remove("actor");
+    fromStateMachine.put("executionArn", APPROVE_EXECUTION);
+
+    JsonNode r = call(fromStateMachine);
+
+    assertThat(r.path("applied").asBoolean()).as(r.toString()).isTrue();
+    assertThat(e.store.history(APP, ROLLOUT)).extracting(a -> a.actor())
+        .contains("ApprovePromotion execution " + APPROVE_EXECUTION);
+  }
+
+  @Test
+  void aDecideNamingAnExecutionThatDoesNotCheckOutIsRefusedAndChangesNothing() {
+    call("promotion-start.json");
+    call("promotion-apply-stage.json");
+    gate(0);
+    requestApproval(0);
+    e.runningApprovals.put(APPROVE_EXECUTION, ROLLOUT + " reject"); // started to reject, replayed as an approval
+    ObjectNode replayed = event("promotion-decide-approve.json");
+    replayed.put("executionArn", APPROVE_EXECUTION);
+
+    JsonNode r = call(replayed);
+
+    assertThat(r.path("applied").asBoolean()).isFalse();
+    assertThat(r.path("message").asText()).contains("does not check out");
+    assertThat(e.tokens.log).isEmpty();
+    assertThat(e.store.get(APP, ROLLOUT).orElseThrow().status()).isEqualTo(RolloutStatus.AWAITING_APPROVAL);
+  }
+
+  @Test
+  void withOperatorPrincipalsOnlyListedCallersReachTheRolloutRoutes() {
+    PromotionFunction listed = e.function(clock, new io.llmcanary.core.promotion.OperatorRules(
+        java.util.List.of("arn:aws:iam::123456789012:role/Operators", ALICE), false));
+    java.util.function.Function<JsonNode, JsonNode> via = ev -> json(listed.handle(ev.toString()));
+
+    JsonNode outsider = via.apply(signedBy("promotion-api-status.json", BOB));
+    assertThat(outsider.path("statusCode").asInt()).isEqualTo(403);
+    assertThat(body(outsider).path("error").asText()).isEqualTo("not_an_operator");
+    assertThat(body(outsider).path("message").asText()).contains(BOB).contains("OperatorPrincipals");
+    JsonNode outsiderStart = via.apply(signedBy("promotion-api-start.json", BOB));
+    assertThat(outsiderStart.path("statusCode").asInt()).isEqualTo(403);
+    assertThat(e.store.active()).isEmpty();
+
+    assertThat(via.apply(signedBy("promotion-api-start.json", ALICE)).path("statusCode").asInt()).isEqualTo(201);
+    JsonNode roleSession = via.apply(signedBy("promotion-api-status.json",
+        "arn:aws:sts::123456789012:assumed-role/Operators/carol"));
+    assertThat(roleSession.path("statusCode").asInt()).isIn(200, 404);
+  }
+
+  @Test
+  void withASeparateApproverTheStarterIsRefusedAndAnotherOperatorApproves() {
+    PromotionFunction twoPerson = e.function(clock, new io.llmcanary.core.promotion.OperatorRules(
+        java.util.List.of(), true));
+    java.util.function.Function<JsonNode, JsonNode> via = ev -> json(twoPerson.handle(ev.toString()));
+    ObjectNode start = signedBy("promotion-api-start.json", ALICE);
+    ObjectNode b = (ObjectNode) json(start.path("body").asText());
+    b.put("rolloutId", ROLLOUT);
+    start.put("body", b.toString());
+    assertThat(via.apply(start).path("statusCode").asInt()).isEqualTo(201);
+    via.apply(event("promotion-apply-stage.json"));
+    ObjectNode g = event("promotion-gate.json");
+    g.put("stageIndex", 0);
+    via.apply(g);
+    e.tokens.open.add("token-stage-0");
+    ObjectNode ask = event("promotion-request-approval.json");
+    ask.put("stageIndex", 0).put("taskToken", "token-stage-0");
+    via.apply(ask);
+
+    JsonNode own = via.apply(signedBy("promotion-api-approve.json", ALICE));
+    assertThat(own.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(body(own).path("message").asText()).contains("RequireSeparateApprover").contains("started this rollout");
+    assertThat(e.tokens.log).isEmpty();
+
+    JsonNode other = via.apply(signedBy("promotion-api-approve.json", BOB));
+    assertThat(other.path("statusCode").asInt()).as(other.toString()).isEqualTo(200);
+    assertThat(e.tokens.log).singleElement().asString().contains(BOB);
+  }
 }

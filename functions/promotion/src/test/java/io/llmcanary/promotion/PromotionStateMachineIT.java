@@ -144,7 +144,9 @@ class PromotionStateMachineIT {
         new SnsAlertPublisher(sns, topicArn), new StepFunctionsApprovalGateway(sfn),
         new StepFunctionsWorkflowStarter(sfn, promotionArn, executionSettings), null, Clock.systemUTC());
     function = new PromotionFunction(new Promotion(ports, new ApprovalChannels("us-east-1", approveArn,
-        "https://abc123.execute-api.us-east-1.amazonaws.com", null)), new PrintStream(new ByteArrayOutputStream()));
+        "https://abc123.execute-api.us-east-1.amazonaws.com", null)),
+        new io.llmcanary.aws.stepfunctions.StepFunctionsApprovalExecutions(sfn, approveArn),
+        new PrintStream(new ByteArrayOutputStream()));
     CURRENT.set(function);
   }
 
@@ -297,7 +299,7 @@ class PromotionStateMachineIT {
         "ApplyStage", "Finalize", "Promoted")
         .isEqualTo(inProcessPath(List.of(), List.of("approve", "approve", "approve")));
     assertThat(store.history(APP, id)).extracting(e -> e.actor())
-        .contains("cli:bob", "arn:aws:iam::123456789012:user/alice")
+        .contains("unverified:cli:bob", "arn:aws:iam::123456789012:user/alice")
         .anySatisfy(a -> assertThat(a).startsWith("ApprovePromotion execution arn:aws:states:"));
     assertThat(alertKinds()).containsExactly("APPROVAL_NEEDED", "APPROVAL_NEEDED", "APPROVAL_NEEDED", "PROMOTED");
   }

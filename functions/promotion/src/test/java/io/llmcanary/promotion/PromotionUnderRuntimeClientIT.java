@@ -100,7 +100,9 @@ class PromotionUnderRuntimeClientIT {
         Map.entry("APPROVE_STATE_MACHINE_ARN",
             "arn:aws:states:us-east-1:123456789012:stateMachine:llm-canary-ApprovePromotion"),
         Map.entry("API_BASE_URL", "https://abc123.execute-api.us-east-1.amazonaws.com"),
-        Map.entry("CANARY_METRICS_NAMESPACE", "LlmCanaryRuntimeClientIT"), Map.entry("CANARY_APPLICATION", "default"))));
+        Map.entry("CANARY_METRICS_NAMESPACE", "LlmCanaryRuntimeClientIT"), Map.entry("CANARY_APPLICATION", "default"),
+        // the parameters' defaults: no operator allow-list, no two-person rule
+        Map.entry("CANARY_OPERATOR_PRINCIPALS", ""), Map.entry("CANARY_REQUIRE_SEPARATE_APPROVER", "false"))));
     v.put("AWS_REGION", aws.region().id());
     v.put("AWS_DEFAULT_REGION", aws.region().id());
     v.put("AWS_ENDPOINT_URL_DYNAMODB", aws.uri().toString());

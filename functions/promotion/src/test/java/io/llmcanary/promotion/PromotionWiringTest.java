@@ -41,4 +41,28 @@ class PromotionWiringTest {
     bad.put("APPROVAL_TIMEOUT_SECONDS", "a week");
     assertThatThrownBy(() -> PromotionWiring.executionSettings(bad)).hasMessageContaining("APPROVAL_TIMEOUT_SECONDS");
   }
+
+  @Test
+  void operatorRulesComeFromTheEnvironmentAndABadValueIsNamed() {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    assertThat(PromotionWiring.operatorRules(env)).isEqualTo(io.llmcanary.core.promotion.OperatorRules.OPEN);
+    env.put("CANARY_OPERATOR_PRINCIPALS", " arn:aws:iam::123456789012:role/Operators , arn:aws:iam::123456789012:user/alice");
+    env.put("CANARY_REQUIRE_SEPARATE_APPROVER", "true");
+    assertThat(PromotionWiring.operatorRules(env)).isEqualTo(new io.llmcanary.core.promotion.OperatorRules(
+        java.util.List.of("arn:aws:iam::123456789012:role/Operators", "arn:aws:iam::123456789012:user/alice"), true));
+    env.put("CANARY_OPERATOR_PRINCIPALS", "alice");
+    assertThatThrownBy(() -> PromotionWiring.operatorRules(env)).hasMessageContaining("CANARY_OPERATOR_PRINCIPALS")
+        .hasMessageContaining("'alice'");
+    env.remove("CANARY_OPERATOR_PRINCIPALS");
+    env.put("CANARY_REQUIRE_SEPARATE_APPROVER", "yes");
+    assertThatThrownBy(() -> PromotionWiring.operatorRules(env)).hasMessageContaining("CANARY_REQUIRE_SEPARATE_APPROVER");
+  }
+
+  @Test
+  void theWiredProvidersComeFromTheEnvironmentAndUnsetMeansNoRestriction() {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    assertThat(PromotionWiring.wiredProviders(env)).isNull();
+    env.put("CANARY_PROVIDERS", "bedrock, offline");
+    assertThat(PromotionWiring.wiredProviders(env)).containsExactlyInAnyOrder("bedrock", "offline");
+  }
 }

@@ -249,7 +249,9 @@ class StateMachineDefinitionTest {
     assertThat(payload.path("rolloutId.$").asText()).isEqualTo("$.request.rolloutId");
     assertThat(payload.path("decision.$").asText()).isEqualTo("$.request.decision");
     assertThat(payload.path("reason.$").asText()).isEqualTo("$.request.reason");
-    assertThat(payload.path("actor.$").asText()).contains("$$.Execution.Id");
+    // the execution, which the function looks up, not an actor field anyone who may invoke the function could write
+    assertThat(payload.path("executionArn.$").asText()).isEqualTo("$$.Execution.Id");
+    assertThat(payload.has("actor") || payload.has("actor.$")).isFalse();
     assertThat(states.get("Refused").path("CausePath").asText()).isEqualTo("$.result.message");
     assertThat(def.path("Comment").asText()).contains("{\"rolloutId\": \"...\", \"decision\": \"approve\" | \"reject\", \"reason\": \"...\"}");
     // a decision is not retried on its own failures: a second SendTaskSuccess would only meet a stale token

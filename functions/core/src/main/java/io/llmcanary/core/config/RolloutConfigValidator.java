@@ -104,6 +104,36 @@ public final class RolloutConfigValidator {
         errors.add(new ConfigError(path + ".fewShot[" + i + "].content", "required", "a few-shot turn needs content"));
       }
     }
+    checkTurnOrder(errors, path, v.fewShot());
+  }
+
+  /**
+   * Bedrock Converse (and most chat APIs) refuse a conversation that does not start with a user turn and alternate
+   * user, assistant; the user's own messages follow the few-shot turns, starting with a user turn. A version whose
+   * examples break that would fail every call, counted as that version's errors, so the order is checked here, the
+   * first misplaced turn named.
+   */
+  private static void checkTurnOrder(List<ConfigError> errors, String path, List<VersionSpec.ChatTurn> turns) {
+    String expected = "user";
+    for (int i = 0; i < turns.size(); i++) {
+      VersionSpec.ChatTurn t = turns.get(i);
+      if (t == null || !ROLES.contains(t.role())) {
+        return; // reported above
+      }
+      if (!t.role().equals(expected)) {
+        errors.add(new ConfigError(path + ".fewShot[" + i + "].role", "turn-order", i == 0
+            ? "few-shot turns start with a 'user' turn, got '" + t.role() + "'"
+            : "few-shot turns alternate user and assistant: turn " + i + " is a second '" + t.role()
+                + "' in a row; merge it into turn " + (i - 1) + " or put an '" + expected + "' turn between"));
+        return;
+      }
+      expected = expected.equals("user") ? "assistant" : "user";
+    }
+    if (!turns.isEmpty() && expected.equals("assistant")) {
+      int last = turns.size() - 1;
+      errors.add(new ConfigError(path + ".fewShot[" + last + "].role", "turn-order", "the last few-shot turn must be"
+          + " 'assistant': the user's message comes next, and two user turns in a row are refused"));
+    }
   }
 
   private static void checkGuardrails(List<ConfigError> errors, Guardrails g) {

@@ -26,10 +26,12 @@ final class DecideAction {
 
   private final RolloutWrites w;
   private final PromotionPorts ports;
+  private final OperatorRules rules;
 
-  DecideAction(RolloutWrites writes) {
+  DecideAction(RolloutWrites writes, OperatorRules rules) {
     this.w = writes;
     this.ports = writes.ports();
+    this.rules = rules == null ? OperatorRules.OPEN : rules;
   }
 
   DecisionResult decide(Decide r) {
@@ -53,7 +55,19 @@ final class DecideAction {
     if (notWaiting.isPresent()) {
       return refuse(s, actor, decision, notWaiting.get());
     }
+    if (decision.equals("approve")) {
+      Optional<String> twoPerson = rules.approvalRefusal(Actor.of(actor), starter(s));
+      if (twoPerson.isPresent()) {
+        return refuse(s, actor, decision, twoPerson.get());
+      }
+    }
     return decision.equals("approve") ? approve(s, actor, reason) : reject(s, actor, reason);
+  }
+
+  /** Who started the rollout: the actor of its STARTED audit event. */
+  private Actor starter(RolloutState s) {
+    return ports.store().history(s.application(), s.rolloutId()).stream().filter(e -> "STARTED".equals(e.type()))
+        .findFirst().map(e -> Actor.of(e.actor())).orElse(new Actor.Claimed(null));
   }
 
   private DecisionResult approve(RolloutState s, String actor, String reason) {

@@ -23,7 +23,7 @@ public record DecisionResult(boolean applied, String application, String rollout
         s.canaryPercent(), message);
   }
 
-  static DecisionResult refused(String application, String rolloutId, String message) {
+  public static DecisionResult refused(String application, String rolloutId, String message) {
     return new DecisionResult(false, application, rolloutId, "", -1, 0.0, message);
   }
 }

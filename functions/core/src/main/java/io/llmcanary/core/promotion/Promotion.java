@@ -43,6 +43,8 @@ public final class Promotion {
   static final String GATE_EVENT = "GATE";
 
   private final PromotionPorts ports;
+  private final OperatorRules rules;
+  private final ConfigCheck deploymentCheck;
   private final StartAction start;
   private final ApplyStageAction applyStage;
   private final GateAction gate;
@@ -54,6 +56,21 @@ public final class Promotion {
   private final ReportFailureAction reportFailure;
 
   public Promotion(PromotionPorts ports, ApprovalChannels channels) {
+    this(ports, channels, OperatorRules.OPEN);
+  }
+
+  /** With the operator rules of the deployment (the two-person rule; the allow-list is the API's to apply). */
+  public Promotion(PromotionPorts ports, ApprovalChannels channels, OperatorRules rules) {
+    this(ports, channels, rules, null);
+  }
+
+  /**
+   * @param deploymentCheck what this deployment adds to every start's config check (the providers its chat proxy
+   *                        has wired, {@link ConfigCheck#providersWired}); null: nothing
+   */
+  public Promotion(PromotionPorts ports, ApprovalChannels channels, OperatorRules rules, ConfigCheck deploymentCheck) {
+    this.rules = rules == null ? OperatorRules.OPEN : rules;
+    this.deploymentCheck = deploymentCheck;
     this.ports = Objects.requireNonNull(ports, "ports");
     ApprovalChannels links = channels == null ? ApprovalChannels.LOCAL : channels;
     RolloutWrites writes = new RolloutWrites(ports);
@@ -61,7 +78,7 @@ public final class Promotion {
     this.applyStage = new ApplyStageAction(writes);
     this.gate = new GateAction(writes);
     this.requestApproval = new RequestApprovalAction(writes, links);
-    this.decide = new DecideAction(writes);
+    this.decide = new DecideAction(writes, this.rules);
     this.rollBack = new OperatorRollback(writes);
     this.finalizeRollout = new FinalizeAction(writes);
     this.expireApproval = new ExpireApprovalAction(writes);
@@ -70,6 +87,10 @@ public final class Promotion {
 
   public PromotionPorts ports() {
     return ports;
+  }
+
+  public OperatorRules rules() {
+    return rules;
   }
 
   /**
@@ -82,7 +103,8 @@ public final class Promotion {
 
   /** {@link #start(StartRequest)} with the check of this request's candidate (the schema on the raw document). */
   public DecisionResult start(StartRequest r, ConfigCheck check) {
-    return start.start(r, check);
+    ConfigCheck base = check != null ? check : ports.configCheck() != null ? ports.configCheck() : ConfigCheck.RULES_ONLY;
+    return start.start(r, base.and(deploymentCheck));
   }
 
   /** Puts the rollout's current stage into effect (see {@link ApplyStage}). */

@@ -57,12 +57,19 @@ public sealed interface PromotionRequest {
   /**
    * A person's decision on the waiting stage: {@code approve} or {@code reject}.
    *
-   * @param actor who decides (an IAM principal, the ApprovePromotion execution, the CLI user)
+   * @param actor        who decides (an IAM principal, the ApprovePromotion execution, the CLI user), as the front
+   *                     door that received the decision knows it ({@link Actor}); never a payload's word
+   * @param executionArn the ApprovePromotion execution that sends the decision (its payload's field, which the
+   *                     promotion function looks up before it names the execution as the actor); null otherwise
    */
-  record Decide(String application, String rolloutId, String decision, String actor, String reason)
-      implements PromotionRequest {
+  record Decide(String application, String rolloutId, String decision, String actor, String reason,
+      String executionArn) implements PromotionRequest {
     public Decide {
       application = orDefault(application);
+    }
+
+    public Decide(String application, String rolloutId, String decision, String actor, String reason) {
+      this(application, rolloutId, decision, actor, reason, null);
     }
   }
 

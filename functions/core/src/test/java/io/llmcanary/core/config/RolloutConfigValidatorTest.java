@@ -90,4 +90,31 @@ class RolloutConfigValidatorTest {
     assertThat(c.application()).isEqualTo("default");
     assertThat(offline.temperature()).isEqualTo(0.7);
   }
+
+  private static RolloutConfig withCanaryFewShot(String... roles) {
+    List<VersionSpec.ChatTurn> turns = java.util.Arrays.stream(roles).map(r -> new VersionSpec.ChatTurn(r, "x")).toList();
+    VersionSpec canary = new VersionSpec("deepseek.r1", "bedrock", "You are concise.", turns, 0.7, 1024);
+    return valid().withVersions(Map.of("stable", valid().versions().get("stable"), "canary", canary));
+  }
+
+  @Test
+  void fewShotTurnsThatAlternateFromUserToAssistantAreValid() {
+    assertThat(RolloutConfigValidator.validate(withCanaryFewShot("user", "assistant", "user", "assistant"))).isEmpty();
+  }
+
+  @Test
+  void consecutiveUserTurnsAreRefusedNamingTheSecondOne() {
+    assertThat(RolloutConfigValidator.validate(withCanaryFewShot("user", "assistant", "user", "user", "assistant")))
+        .singleElement().satisfies(e -> {
+          assertThat(e.field()).isEqualTo("versions.canary.fewShot[3].role");
+          assertThat(e.rule()).isEqualTo("turn-order");
+          assertThat(e.message()).contains("second 'user' in a row");
+        });
+  }
+
+  @Test
+  void fewShotTurnsMustStartWithUserAndEndWithAssistant() {
+    assertThat(fields(withCanaryFewShot("assistant", "user"))).containsExactly("versions.canary.fewShot[0].role");
+    assertThat(fields(withCanaryFewShot("user", "assistant", "user"))).containsExactly("versions.canary.fewShot[2].role");
+  }
 }
