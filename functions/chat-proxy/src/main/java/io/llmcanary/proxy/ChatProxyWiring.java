@@ -417,10 +417,10 @@ public final class ChatProxyWiring {
         emf.configEvent(app, e, clock.millis());
       });
       FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), feedbackTtl, Duration.ofMinutes(5));
-      ChatService chat = new ChatService(source, models, emf, emf, tokens, new UserPseudonymizer(keys.pseudonymKey()),
-          settings, clock, nanoTime, judgeHandoff);
+      UserPseudonymizer pseudonyms = new UserPseudonymizer(keys.pseudonymKey(), keys.previousPseudonymKey());
+      ChatService chat = new ChatService(source, models, emf, emf, tokens, pseudonyms, settings, clock, nanoTime,
+          judgeHandoff);
       FeedbackLedger ledger = feedbackLedger != null ? feedbackLedger : new InMemoryFeedbackLedger(clock);
-      UserPseudonymizer pseudonyms = new UserPseudonymizer(keys.pseudonymKey());
       FeedbackService feedback = new FeedbackService(source, tokens, pseudonyms, ledger, emf, emf, settings, clock);
       return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime, exposeVersion);
     }

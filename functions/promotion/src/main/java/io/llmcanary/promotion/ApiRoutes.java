@@ -87,7 +87,7 @@ final class ApiRoutes {
         String reason = body.path("reason").isTextual() ? body.path("reason").asText() : null;
         String app = body.path("application").isTextual() ? body.path("application").asText() : application;
         DecisionResult r = promotion.decide(new Decide(app, parts[1], parts[2], actor.get(), reason));
-        return respond(r.applied() ? 200 : r.status().isEmpty() ? 404 : 409, r);
+        return respond(status(r, 200), r);
       }
       if (parts.length == 3 && method.equals("POST") && parts[2].equals("rollback")) {
         String reason = body.path("reason").asText("");
@@ -97,7 +97,7 @@ final class ApiRoutes {
         }
         String app = body.path("application").isTextual() ? body.path("application").asText() : application;
         DecisionResult r = promotion.rollBack(app, parts[1], actor.get(), reason);
-        return respond(r.applied() ? 200 : r.status().isEmpty() ? 404 : 409, r);
+        return respond(status(r, 200), r);
       }
       return error(404, "not_found", "no route " + method + " " + path);
     } catch (BadRequest e) {
@@ -120,7 +120,7 @@ final class ApiRoutes {
               + " {\"rolloutId\": \"...\", \"canary\": {...}}");
         }
         DecisionResult r = promotion.start(ok.request(), ok.check());
-        yield respond(r.applied() ? 201 : r.message().contains("not valid") ? 400 : 409, r);
+        yield respond(status(r, 201), r);
       }
     };
   }
@@ -252,6 +252,19 @@ final class ApiRoutes {
     } catch (JsonProcessingException e) {
       throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /** The HTTP status of a decision's answer: {@code ok} when applied, else by the typed refusal. */
+  static int status(DecisionResult r, int ok) {
+    if (r.applied()) {
+      return ok;
+    }
+    return switch (r.refusal()) {
+      case NO_SUCH_ROLLOUT -> 404;
+      case INVALID_REQUEST -> 400;
+      case NOT_PERMITTED -> 403;
+      case NOT_ALLOWED_NOW -> 409;
+    };
   }
 
   private static Map<String, Object> respond(int status, Object body) {

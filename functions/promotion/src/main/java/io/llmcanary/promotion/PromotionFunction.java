@@ -128,7 +128,8 @@ public final class PromotionFunction {
     return switch (executions.check(executionArn, asked.application(), asked.rolloutId(), asked.decision())) {
       case ApprovalExecutions.Check.Verified v -> promotion.decide(new Decide(asked.application(), asked.rolloutId(),
           asked.decision(), new Actor.Execution(v.executionArn()).name(), asked.reason()));
-      case ApprovalExecutions.Check.Refused bad -> DecisionResult.refused(asked.application(), asked.rolloutId(),
+      case ApprovalExecutions.Check.Refused bad -> DecisionResult.refused(DecisionResult.Refusal.NOT_PERMITTED,
+          asked.application(), asked.rolloutId(),
           "cannot " + asked.decision() + ": the decision names ApprovePromotion execution " + executionArn
               + ", which does not check out: " + bad.why());
     };

@@ -476,7 +476,7 @@ class PromotionHandlerTest {
     via.apply(ask);
 
     JsonNode own = via.apply(signedBy("promotion-api-approve.json", ALICE));
-    assertThat(own.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(own.path("statusCode").asInt()).isEqualTo(403);
     assertThat(body(own).path("message").asText()).contains("RequireSeparateApprover").contains("started this rollout");
     assertThat(e.tokens.log).isEmpty();
 

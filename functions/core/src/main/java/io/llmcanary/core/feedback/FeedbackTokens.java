@@ -88,6 +88,14 @@ public final class FeedbackTokens {
    * @param userKey the pseudonym of the user presenting the token
    */
   public TokenCheck verify(String token, String application, String rolloutId, String userKey, Instant now) {
+    return verify(token, application, rolloutId, userKey == null ? List.of() : List.of(userKey), now);
+  }
+
+  /**
+   * @param userKeys the pseudonyms of the user presenting the token (under the current key, and the previous one
+   *                 during a rotation): the token must be bound to one of them
+   */
+  public TokenCheck verify(String token, String application, String rolloutId, List<String> userKeys, Instant now) {
     if (token != null && token.startsWith(OLD_PREFIX)) {
       return new TokenCheck.Refused(TokenCheck.Reason.MALFORMED,
           "feedbackToken is of a format no longer accepted (not bound to a user); rate a newer answer");
@@ -138,8 +146,8 @@ public final class FeedbackTokens {
     }
     FeedbackToken t = new FeedbackToken(f[0], application, rolloutId, bit == 1 ? Variant.CANARY : Variant.STABLE,
         issued, f[4]);
-    if (userKey == null || !MessageDigest.isEqual(t.userKey().getBytes(StandardCharsets.UTF_8),
-        userKey.getBytes(StandardCharsets.UTF_8))) {
+    if (userKeys.stream().noneMatch(k -> k != null && MessageDigest.isEqual(t.userKey().getBytes(StandardCharsets.UTF_8),
+        k.getBytes(StandardCharsets.UTF_8)))) {
       return new TokenCheck.Refused(TokenCheck.Reason.OTHER_USER,
           "the feedback token was issued to another user; only the user who got the answer can rate it");
     }

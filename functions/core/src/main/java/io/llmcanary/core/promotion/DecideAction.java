@@ -37,17 +37,17 @@ final class DecideAction {
   DecisionResult decide(Decide r) {
     String decision = r.decision() == null ? "" : r.decision().trim().toLowerCase(Locale.ROOT);
     if (!decision.equals("approve") && !decision.equals("reject")) {
-      return DecisionResult.refused(r.application(), r.rolloutId(),
+      return DecisionResult.refused(DecisionResult.Refusal.INVALID_REQUEST, r.application(), r.rolloutId(),
           "decision must be \"approve\" or \"reject\", got \"" + Texts.orEmpty(r.decision()) + "\"");
     }
     if (r.rolloutId() == null || r.rolloutId().isBlank()) {
-      return DecisionResult.refused(r.application(), r.rolloutId(), "no rollout id given");
+      return DecisionResult.refused(DecisionResult.Refusal.INVALID_REQUEST, r.application(), r.rolloutId(), "no rollout id given");
     }
     String actor = actor(r.actor());
     String reason = r.reason() == null || r.reason().isBlank() ? decision + "d by " + actor : r.reason();
     Optional<RolloutState> found = ports.store().get(r.application(), r.rolloutId());
     if (found.isEmpty()) {
-      return DecisionResult.refused(r.application(), r.rolloutId(), "cannot " + decision + ": there is no rollout "
+      return DecisionResult.refused(DecisionResult.Refusal.NO_SUCH_ROLLOUT, r.application(), r.rolloutId(), "cannot " + decision + ": there is no rollout "
           + r.rolloutId() + " in application " + r.application() + " (./canaryctl status lists them)");
     }
     RolloutState s = found.get();
@@ -58,7 +58,7 @@ final class DecideAction {
     if (decision.equals("approve")) {
       Optional<String> twoPerson = rules.approvalRefusal(Actor.of(actor), starter(s));
       if (twoPerson.isPresent()) {
-        return refuse(s, actor, decision, twoPerson.get());
+        return refuse(DecisionResult.Refusal.NOT_PERMITTED, s, actor, decision, twoPerson.get());
       }
     }
     return decision.equals("approve") ? approve(s, actor, reason) : reject(s, actor, reason);
@@ -141,8 +141,13 @@ final class DecideAction {
   }
 
   private DecisionResult refuse(RolloutState s, String actor, String decision, String message) {
+    return refuse(DecisionResult.Refusal.NOT_ALLOWED_NOW, s, actor, decision, message);
+  }
+
+  private DecisionResult refuse(DecisionResult.Refusal why, RolloutState s, String actor, String decision,
+      String message) {
     ports.store().append(AuditEvent.decision(s, w.now(), actor, "REFUSED", decision + " refused: " + message, null));
-    return DecisionResult.refused(s, message);
+    return DecisionResult.refused(why, s, message);
   }
 
   private static String approvedMessage(RolloutState s, String actor) {

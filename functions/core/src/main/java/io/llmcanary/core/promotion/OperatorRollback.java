@@ -25,7 +25,7 @@ final class OperatorRollback {
     String why = reason == null || reason.isBlank() ? "rolled back by " + who : reason;
     Optional<RolloutState> found = w.ports().store().get(application, rolloutId);
     if (found.isEmpty()) {
-      return DecisionResult.refused(application, rolloutId, "cannot roll back: there is no rollout " + rolloutId
+      return DecisionResult.refused(DecisionResult.Refusal.NO_SUCH_ROLLOUT, application, rolloutId, "cannot roll back: there is no rollout " + rolloutId
           + " in application " + application + " (./canaryctl status lists them)");
     }
     RollbackAction.Result r = w.rollback().stop(application, rolloutId, new RollbackAction.Stop(

@@ -43,16 +43,16 @@ final class StartAction {
     RolloutConfig current = ports.configs().deployedConfig();
     String rolloutId = r.rolloutId();
     if (current == null) {
-      return DecisionResult.refused(r.application(), rolloutId,
+      return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, r.application(), rolloutId,
           "cannot start: no rollout config is published yet; publish one with the stable version first");
     }
     String app = r.application() == null || r.application().isBlank() ? current.application() : r.application();
     if (!app.equals(current.application())) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: this deployment's config serves application '"
+      return DecisionResult.refused(DecisionResult.Refusal.INVALID_REQUEST, app, rolloutId, "cannot start: this deployment's config serves application '"
           + current.application() + "', not '" + app + "'");
     }
     if (r.canary() == null) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: no canary version given");
+      return DecisionResult.refused(DecisionResult.Refusal.INVALID_REQUEST, app, rolloutId, "cannot start: no canary version given");
     }
     // An early, friendly answer (also for rollouts stored before the store kept application claims). active() may
     // lag behind the latest writes, so each hit is read again; the atomic create below is what guarantees it.
@@ -63,10 +63,10 @@ final class StartAction {
       return resumeStart(active.get(), current, r, check);
     }
     if (active.isPresent()) {
-      return DecisionResult.refused(app, rolloutId, busy(app, active.get().rolloutId(), active));
+      return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, busy(app, active.get().rolloutId(), active));
     }
     if (current.canaryPercent() > 0 && !current.rolloutId().equals(rolloutId)) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: the published config still sends "
+      return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, "cannot start: the published config still sends "
           + Percent.text(current.canaryPercent()) + " of users to the canary of rollout " + current.rolloutId()
           + ", which has no active state; set its canaryPercent to 0 first");
     }
@@ -75,18 +75,18 @@ final class StartAction {
       return resumeStart(existing.get(), current, r, check);
     }
     if (existing.isPresent()) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: a rollout with id " + rolloutId
+      return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, "cannot start: a rollout with id " + rolloutId
           + " exists already (" + ports.store().get(app, rolloutId).get().status() + "); choose another id");
     }
     if (current.version(Variant.STABLE).isEmpty()) {
-      return DecisionResult.refused(app, rolloutId, "cannot start: the published config has no stable version");
+      return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, "cannot start: the published config has no stable version");
     }
     RolloutConfig candidate = candidate(current, app, r);
     List<ConfigError> errors = (check == null ? ports.configCheck() : check).check(candidate);
     if (!errors.isEmpty()) {
       StringBuilder b = new StringBuilder("cannot start: the canary version is not valid:");
       errors.forEach(e -> b.append("\n  ").append(e));
-      return DecisionResult.refused(app, rolloutId, b.toString());
+      return DecisionResult.refused(DecisionResult.Refusal.INVALID_REQUEST, app, rolloutId, b.toString());
     }
     StagePlan plan = new StagePlan(candidate.stages());
     Instant now = w.now();
@@ -94,12 +94,12 @@ final class StartAction {
     switch (ports.store().create(state)) {
       case RolloutStore.CreateResult.Created created -> { }
       case RolloutStore.CreateResult.IdTaken taken -> {
-        return DecisionResult.refused(app, rolloutId, "cannot start: a rollout with id " + rolloutId + " exists already"
+        return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, "cannot start: a rollout with id " + rolloutId + " exists already"
             + ports.store().get(app, rolloutId).map(s -> " (" + s.status() + ")").orElse("") + "; choose another id");
       }
       case RolloutStore.CreateResult.ApplicationBusy b -> {
         // Another start won the race (or the early check read a lagging index): name the rollout in the way.
-        return DecisionResult.refused(app, rolloutId, busy(app, b.activeRolloutId(),
+        return DecisionResult.refused(DecisionResult.Refusal.NOT_ALLOWED_NOW, app, rolloutId, busy(app, b.activeRolloutId(),
             ports.store().get(app, b.activeRolloutId())));
       }
     }

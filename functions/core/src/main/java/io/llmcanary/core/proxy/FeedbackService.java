@@ -61,13 +61,15 @@ public final class FeedbackService {
     if (who instanceof Validated.Invalid<String> bad) {
       return refused(bad.error(), requestId, c, null, null, now);
     }
-    String user = pseudonyms.pseudonym(((Validated.Ok<String>) who).value());
+    String userId = ((Validated.Ok<String>) who).value();
+    String user = pseudonyms.pseudonym(userId);
     if (c == null) {
       return refused(new ApiError(Refusal.NO_CONFIG, "config_unavailable",
           "the service has no rollout config, so feedback cannot be attributed to a rollout", null), requestId, null,
           null, user, now);
     }
-    TokenCheck check = tokens.verify(request.feedbackToken(), c.application(), c.rolloutId(), user, now);
+    TokenCheck check = tokens.verify(request.feedbackToken(), c.application(), c.rolloutId(),
+        pseudonyms.candidates(userId), now);
     if (check instanceof TokenCheck.Refused r) {
       return refused(new ApiError(r.reason().refusal(), r.reason().code(), r.message(), "feedbackToken"), requestId, c,
           null, user, now);

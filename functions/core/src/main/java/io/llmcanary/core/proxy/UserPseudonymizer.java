@@ -14,8 +14,15 @@ import javax.crypto.spec.SecretKeySpec;
 public final class UserPseudonymizer {
 
   private final ThreadLocal<Mac> mac;
+  private final UserPseudonymizer previous;
 
   public UserPseudonymizer(byte[] key) {
+    this(key, null);
+  }
+
+  /** With the previous secret's key during a rotation: tokens issued before it carry the pseudonym under that one. */
+  public UserPseudonymizer(byte[] key, byte[] previousKey) {
+    this.previous = previousKey == null ? null : new UserPseudonymizer(previousKey, null);
     SecretKeySpec spec = new SecretKeySpec(key.clone(), "HmacSHA256");
     this.mac = ThreadLocal.withInitial(() -> {
       try {
@@ -26,6 +33,12 @@ public final class UserPseudonymizer {
         throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
       }
     });
+  }
+
+  /** The user's pseudonyms a feedback token may be bound to: under the current key, then the previous one. */
+  public java.util.List<String> candidates(String userId) {
+    return previous == null ? java.util.List.of(pseudonym(userId))
+        : java.util.List.of(pseudonym(userId), previous.pseudonym(userId));
   }
 
   /** {@code u_} and 16 hex digits. */

@@ -72,7 +72,7 @@ class FeedbackTokensTest {
     String t = tokens.sign(token(Variant.CANARY));
     assertRefused(tokens.verify(t, "chat-app", "rollout-7", "u_fedcba9876543210", T0), TokenCheck.Reason.OTHER_USER,
         Refusal.NOT_PERMITTED);
-    assertRefused(tokens.verify(t, "chat-app", "rollout-7", null, T0), TokenCheck.Reason.OTHER_USER, Refusal.NOT_PERMITTED);
+    assertRefused(tokens.verify(t, "chat-app", "rollout-7", (String) null, T0), TokenCheck.Reason.OTHER_USER, Refusal.NOT_PERMITTED);
   }
 
   @Test
