@@ -32,7 +32,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -42,31 +45,12 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  * the health check's own rollback check ({@link SequentialJudge}) with the guardrails the rollout API says the check
  * uses. So what an operator sees is what the next check will decide on, not a second opinion.
  */
-public final class CompareCommand implements Command {
-
-  private final Remote.Clients clients;
-  private final CanaryPolicy policy = new SequentialJudge();
-
-  CompareCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
-
-  @Override
-  public String name() {
-    return "compare";
-  }
-
-  @Override
-  public String summary() {
-    return "judge a rollout's live metrics now: the comparison table of stable and canary (CloudWatch)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl compare [ROLLOUT] [--hours H] [--stack NAME] [--region R] [--json]
-               ./canaryctl compare [ROLLOUT] --local --metrics EMF.log [--hours H] [--state DIR] [--json]
-
+@Command(name = "compare",
+    header = "judge a rollout's live metrics now: the comparison table of stable and canary (CloudWatch)",
+    customSynopsis = {
+        "./canaryctl compare [ROLLOUT] [--hours H] [--stack NAME] [--region R] [--json]",
+        "       ./canaryctl compare [ROLLOUT] --local --metrics EMF.log [--hours H] [--state DIR] [--json]"},
+    description = """
         The comparison table of stable and canary (metric, stable, canary, diff, samples, result, threshold), live:
         the rollout's metrics are read from CloudWatch with the health check's own query (GetMetricData on the
         stack's MetricsNamespace, dimensions Application, Rollout, Version) and judged with the health check's own
@@ -77,37 +61,60 @@ public final class CompareCommand implements Command {
 
         With --local: the local state's rollout, judged on the EMF lines the local proxy printed (the local state
         keeps no metrics of its own): ./canaryctl serve --config .canary-local/config.json > serve.log, send
-        traffic, then ./canaryctl compare --local --metrics serve.log.
+        traffic, then ./canaryctl compare --local --metrics serve.log.""",
+    footer = """
 
-        Options:
-          --hours H      judge the last H hours (1..1440) instead of everything since the stage began
-          --metrics PATH with --local: EMF lines to judge (what ./canaryctl serve printed); other lines are skipped
-        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
+        The caller needs cloudwatch:GetMetricData besides what status needs.""",
+    exitCodeList = {"0:judged (whatever the verdict)",
+        "1:refused (no such rollout, no metrics, CloudWatch unreadable)", "2:usage error"})
+public final class CompareCommand implements Subcommand {
 
-        The caller needs cloudwatch:GetMetricData besides what status needs.
-        Exit codes: 0 judged (whatever the verdict), 1 refused (no such rollout, no metrics, CloudWatch
-        unreadable), 2 usage error.
-        """;
+  private final Remote.Clients clients;
+  private final CanaryPolicy policy = new SequentialJudge();
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id (default: the single"
+      + " active one)")
+  String rolloutId;
+
+  @Option(names = "--hours", paramLabel = "H", description = "judge the last H hours (1..1440) instead of everything"
+      + " since the stage began")
+  Long hoursOption;
+
+  @Option(names = "--metrics", paramLabel = "PATH", description = "with --local: EMF lines to judge (what"
+      + " ./canaryctl serve printed); other lines are skipped")
+  String metricsFile;
+
+  @Mixin
+  StackOptions where;
+
+  @Mixin
+  StateOptions stateOptions;
+
+  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
+  boolean json;
+
+  CompareCommand(Remote.Clients clients) {
+    this.clients = clients;
+  }
+
+  private String name() {
+    return "compare";
   }
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Remote.flags(Set.of("json")), Remote.valued(Set.of("hours", "state", "metrics")));
-    if (a.positionals().size() > 1) {
-      throw new Args.UsageException("expected at most one rollout id");
-    }
-    Optional<Duration> hours = a.option("hours", null) == null ? Optional.empty()
-        : Optional.of(Duration.ofHours(a.longOption("hours", 1, 1, 1440)));
-    Optional<String> id = a.positionals().stream().findFirst();
-    Optional<String> stack = Remote.stackName(a, clients);
+  public int run(PrintStream out, PrintStream err) {
+    Optional<Duration> hours = hoursOption == null ? Optional.empty()
+        : Optional.of(Duration.ofHours(UsageException.within("--hours", hoursOption, 1, 1, 1440)));
+    Optional<String> id = Optional.ofNullable(rolloutId);
+    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
     if (stack.isPresent()) {
-      if (a.option("metrics", null) != null) {
-        throw new Args.UsageException("--metrics is for --local; on the stack the metrics come from CloudWatch");
+      if (metricsFile != null) {
+        throw new UsageException("--metrics is for --local; on the stack the metrics come from CloudWatch");
       }
-      return Remote.connect(name(), stack.get(), a, clients, err)
-          .map(t -> onStack(id, hours, t, a.flag("json"), out, err)).orElse(FAILED);
+      return Remote.connect(name(), stack.get(), where, clients, err)
+          .map(t -> onStack(id, hours, t, json, out, err)).orElse(FAILED);
     }
-    return local(id, hours, a, out, err);
+    return local(id, hours, out, err);
   }
 
   private int onStack(Optional<String> given, Optional<Duration> hours, Remote.Target t, boolean json,
@@ -153,8 +160,8 @@ public final class CompareCommand implements Command {
         input, v, where, json, out, "(stack " + t.stack().name() + ", " + t.stack().region() + ")");
   }
 
-  private int local(Optional<String> given, Optional<Duration> hours, Args a, PrintStream out, PrintStream err) {
-    try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
+  private int local(Optional<String> given, Optional<Duration> hours, PrintStream out, PrintStream err) {
+    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
       state.catchUp();
       state.save();
       List<RolloutState> all = new ArrayList<>();
@@ -182,7 +189,6 @@ public final class CompareCommand implements Command {
         chosen = Optional.of(active.get(0));
       }
       RolloutState s = chosen.get();
-      String metricsFile = a.option("metrics", null);
       if (metricsFile == null) {
         err.println("canaryctl compare: the local state keeps no metrics, so there is nothing to judge " + s.rolloutId()
             + " on. Record the local proxy's EMF lines and judge those: ./canaryctl serve --config "
@@ -216,7 +222,7 @@ public final class CompareCommand implements Command {
       where.put("state", state.directory().toString());
       where.put("metrics", metricsFile);
       return print(s.application(), s.rolloutId(), s.status().name(), RolloutStateMachine.describe(s), w, from, input,
-          v, where, a.flag("json"), out, "(local state " + state.directory() + ", metrics " + metricsFile + ")");
+          v, where, json, out, "(local state " + state.directory() + ", metrics " + metricsFile + ")");
     }
   }
 

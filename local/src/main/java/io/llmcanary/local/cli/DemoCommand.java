@@ -12,59 +12,49 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code canaryctl demo}: the main job on embedded defaults. A healthy canary climbs 5 → 25 → 50 → 100% and
  * is promoted; then a canary whose quality dropped 20% is rolled back. Simulated clock, real decisions.
  */
-public final class DemoCommand implements Command {
-
-  @Override
-  public String name() {
-    return "demo";
-  }
-
-  @Override
-  public String summary() {
-    return "run two whole rollouts offline: a healthy canary promoted, a regressing one rolled back";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl demo [--seed N] [--rpm N] [--report PATH] [--json]
-
+@Command(name = "demo",
+    header = "run two whole rollouts offline: a healthy canary promoted, a regressing one rolled back",
+    description = """
         Runs two rollouts on a simulated clock with embedded defaults (no AWS account needed):
-          1. a canary as good as stable climbs 5% -> 25% -> 50% -> 100%, a day per stage, approved at each gate;
-          2. a canary whose quality is 20% lower is caught by the health check and rolled back.
+          1. a canary as good as stable climbs 5%% -> 25%% -> 50%% -> 100%%, a day per stage, approved at each gate;
+          2. a canary whose quality is 20%% lower is caught by the health check and rolled back.
         It runs the same actions as the deployed functions, on embedded adapters: every 15 simulated minutes
         the health check's run (judge on everything since the stage began plus the last hour; on a regression
-        the conditional rollback, canary 0% in the config, the alert), and the promotion workflow's states and
+        the conditional rollback, canary 0%% in the config, the alert), and the promotion workflow's states and
         actions (apply stage, gate, approval request, decision, finalize). Only the traffic is synthetic: what
-        the proxies would write to CloudWatch is drawn from a known truth and read back through the same port.
+        the proxies would write to CloudWatch is drawn from a known truth and read back through the same port.""",
+    exitCodeList = {"0:the demo behaved as expected", "1:it did not", "2:usage error"})
+public final class DemoCommand implements Subcommand {
 
-        Options:
-          --seed N   random seed of the synthetic traffic (default 7)
-          --rpm N    requests per minute, both versions together (default 100)
-          --report PATH  where to write the HTML report with charts (default reports/demo.html)
-          --json     print both results as JSON
+  @Option(names = "--seed", paramLabel = "N", description = "random seed of the synthetic traffic (default 7)")
+  long seed = 7;
 
-        Exit codes: 0 the demo behaved as expected, 1 it did not, 2 usage error.
-        """;
-  }
+  @Option(names = "--rpm", paramLabel = "N", description = "requests per minute, both versions together (default 100)")
+  Double rpm;
+
+  @Option(names = "--report", paramLabel = "PATH", description = "where to write the HTML report with charts"
+      + " (default reports/demo.html)")
+  String report = "reports/demo.html";
+
+  @Option(names = "--json", description = "print both results as JSON")
+  boolean json;
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("seed", "rpm", "report"));
-    long seed = a.longOption("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE);
-    double rpm = a.doubleOption("rpm", 100, 1, 100_000);
+  public int run(PrintStream out, PrintStream err) {
+    double rpm = UsageException.within("--rpm", this.rpm, 100, 1, 100_000);
     CanaryPolicy judge = new SequentialJudge();
     SimulationResult healthy = new RolloutSimulation(
         SimulationSettings.of(Scenario.HEALTHY, rpm, SimulationSettings.DEFAULT_USERS), judge, true).run(seed);
     SimulationResult regressing = new RolloutSimulation(
         SimulationSettings.of(Scenario.QUALITY_20, rpm, SimulationSettings.DEFAULT_USERS), judge, true).run(seed + 1);
-    if (a.flag("json")) {
+    if (json) {
       out.println(JsonOutput.write(java.util.Map.of("healthy", JsonOutput.result(healthy),
           "regressing", JsonOutput.result(regressing))));
     } else {
@@ -78,13 +68,13 @@ public final class DemoCommand implements Command {
       out.println();
       out.println("Next: ./canaryctl simulate --scenario aa --trials 200   (false rollbacks: this judge vs the naive rule)");
     }
-    Path report = Path.of(a.option("report", "reports/demo.html"));
+    Path report = Path.of(this.report);
     try {
       HtmlReport.write(report, "llm-canary demo (seed " + seed + ", " + (long) rpm + " requests/min)",
           List.of(new HtmlReport.Section("Rollout 1: healthy canary", healthy),
               new HtmlReport.Section("Rollout 2: canary quality 20% lower", regressing)),
           Guardrails.defaults());
-      (a.flag("json") ? err : out).println("Report with charts: " + report.toAbsolutePath());
+      (json ? err : out).println("Report with charts: " + report.toAbsolutePath());
     } catch (IOException e) {
       err.println("demo: could not write the report to " + report.toAbsolutePath() + ": " + e.getMessage()
           + " (choose another path with --report)");

@@ -13,57 +13,54 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code canaryctl evaluate}: every scenario, both policies, one table — what docs/judge-evaluation.md holds.
  */
-public final class EvaluateCommand implements Command {
-
-  @Override
-  public String name() {
-    return "evaluate";
-  }
-
-  @Override
-  public String summary() {
-    return "run every scenario for both policies and print the evaluation table (markdown or JSON)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl evaluate [--trials K] [--seed N] [--rpm N] [--users N] [--scenarios a,b,...]
-                                    [truth-model options as for simulate] [--json]
-
+@Command(name = "evaluate",
+    header = "run every scenario for both policies and print the evaluation table (markdown or JSON)",
+    description = """
         Runs `simulate` for every scenario (or the listed ones) with this judge and the naive seed rule, and
         prints one markdown table: false-rollback rate (A/A scenarios), detection rate and delay in
         15-minute checks (median, p90), and outcomes. docs/judge-evaluation.md is this command's output.
+        The truth-model options are those of simulate.""",
+    exitCodeList = {"0:done", "2:usage error"})
+public final class EvaluateCommand implements Subcommand {
 
-        Options:
-          --trials K        whole rollouts per scenario and policy (default 200)
-          --seed N          seed of trial 1 (default 1); both policies see the same traffic
-          --rpm N           requests per minute (default 100)
-          --users N         distinct users (default 10000)
-          --scenarios LIST  comma-separated scenario ids (default: all)
-{TRUTH_OPTIONS}          --json            one JSON document: {"trials", "rpm", "users", "seed", "scenarios": {id: {judge, naive}}}
+  @Option(names = "--trials", paramLabel = "K", description = "whole rollouts per scenario and policy (default 200)")
+  Long trialsOption;
 
-        Exit codes: 0 done, 2 usage error.
-        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
-  }
+  @Option(names = "--seed", paramLabel = "N", description = "seed of trial 1 (default 1); both policies see the same"
+      + " traffic")
+  long seed = 1;
+
+  @Option(names = "--rpm", paramLabel = "N", description = "requests per minute (default 100)")
+  Double rpmOption;
+
+  @Option(names = "--users", paramLabel = "N", description = "distinct users (default 10000)")
+  Long usersOption;
+
+  @Option(names = "--scenarios", paramLabel = "LIST", description = "comma-separated scenario ids (default: all)")
+  String list;
+
+  @Mixin
+  TruthOptions truth;
+
+  @Option(names = "--json", description = "one JSON document: {\"trials\", \"rpm\", \"users\", \"seed\","
+      + " \"scenarios\": {id: {judge, naive}}}")
+  boolean json;
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> valued = new java.util.HashSet<>(Set.of("trials", "seed", "rpm", "users", "scenarios"));
-    valued.addAll(TruthOptions.VALUED);
-    Args a = Args.parse(argv, Set.of("json"), valued);
-    TruthOptions truth = TruthOptions.from(a);
-    int trials = (int) a.longOption("trials", 200, 1, 100_000);
-    long seed = a.longOption("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-    double rpm = a.doubleOption("rpm", 100, 1, 100_000);
-    int users = (int) a.longOption("users", SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
+  public int run(PrintStream out, PrintStream err) {
+    int trials = (int) UsageException.within("--trials", trialsOption, 200, 1, 100_000);
+    double rpm = UsageException.within("--rpm", rpmOption, 100, 1, 100_000);
+    int users = (int) UsageException.within("--users", usersOption, SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
+    truth.feedbackRate();
+    truth.judge();
     List<Scenario> scenarios = new ArrayList<>();
-    String list = a.option("scenarios", null);
     if (list == null) {
       scenarios.addAll(List.of(Scenario.values()));
     } else {
@@ -71,14 +68,13 @@ public final class EvaluateCommand implements Command {
         try {
           scenarios.add(Scenario.byId(id.trim()));
         } catch (IllegalArgumentException e) {
-          throw new Args.UsageException(e.getMessage());
+          throw new UsageException(e.getMessage());
         }
       }
     }
     Map<String, CanaryPolicy> policies = new LinkedHashMap<>();
     policies.put("judge", new SequentialJudge());
     policies.put("naive", new NaiveSeedPolicy());
-    boolean json = a.flag("json");
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("trials", trials);
     doc.put("rpm", rpm);

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import picocli.CommandLine.Option;
 
 /**
  * {@code canaryctl invoke health-check EVENT.json}: the health-check Lambda handler on one event, on embedded
@@ -49,66 +50,62 @@ public final class HealthCheckInvoke {
 
   static final String FUNCTION = "health-check";
 
-  static final String HELP = """
-        Usage: ./canaryctl invoke health-check EVENT.json [--config rollout.json] [--metrics EMF.log]
-                                   [--traffic healthy|quality-drop|broken] [--hours H] [--at INSTANT] [--json]
+  /** The options of {@code invoke health-check} (a picocli argument group of {@link InvokeCommand}). */
+  public static final class Options {
 
-        Runs the health-check Lambda handler on one event (events/health-check-scheduled.json checks every
-        active rollout, events/health-check-on-demand.json names one) with embedded adapters: the config's
-        rollout is running at its first stage, metrics are read back from EMF lines, alerts go to stderr. The
-        handler's response JSON goes to stdout: per rollout the action, the verdict, the rollback steps taken
-        and the comparison table.
+    @Option(names = "--metrics", paramLabel = "PATH", description = "EMF lines to judge (e.g. what `canaryctl serve`"
+        + " printed); other lines are skipped; the stage starts at the first line and the check runs a minute after"
+        + " the last")
+    String metrics;
 
-        Options:
-          --config PATH     rollout config JSON (default: support-chat / concise-2026-11-26 at 5%, offline models)
-          --metrics PATH    EMF lines to judge (e.g. what `canaryctl serve` printed); other lines are skipped;
-                            the stage starts at the first line and the check runs a minute after the last
-          --traffic NAME    without --metrics: synthetic traffic at 100 requests/min; healthy (default),
-                            quality-drop (canary quality 0.55 instead of 0.85) or broken (canary 50% errors)
-          --hours H         hours of synthetic traffic, i.e. how long the stage has run (default 8)
-          --at INSTANT      when the check runs (default: the end of the traffic)
-          --json            accepted for symmetry: the output is always JSON
+    @Option(names = "--traffic", paramLabel = "NAME", description = "without --metrics: synthetic traffic at 100"
+        + " requests/min; healthy (default), quality-drop (canary quality 0.55 instead of 0.85) or broken (canary"
+        + " 50%% errors)")
+    String traffic;
 
-        Example:
-          ./canaryctl invoke health-check events/health-check-scheduled.json --traffic quality-drop
-        Exit codes: 0 invoked, 1 the event or a file could not be read, 2 usage error.
-        """;
+    @Option(names = "--hours", paramLabel = "H", description = "hours of synthetic traffic, i.e. how long the stage"
+        + " has run (default 8)")
+    Long hours;
 
-  /** {@code argv} as after {@code invoke}: the function name, the event file, options. */
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("config", "metrics", "traffic", "hours", "at"));
-    List<String> pos = a.positionals();
-    if (pos.size() != 2 || !pos.get(0).equals(FUNCTION)) {
-      throw new Args.UsageException("expected a function and an event file, e.g. invoke health-check "
-          + "events/health-check-scheduled.json" + (pos.isEmpty() || pos.get(0).equals(FUNCTION) ? ""
-          : "; unknown function '" + pos.get(0) + "'"));
-    }
-    String traffic = a.option("traffic", "healthy");
+    @Option(names = "--at", paramLabel = "INSTANT", description = "when the check runs (default: the end of the"
+        + " traffic)")
+    String at;
+  }
+
+  /**
+   * Runs the handler on {@code eventFile}.
+   *
+   * @param configFile the rollout config JSON, or null for {@link #defaultConfig()}
+   * @param o          the health-check options, or null when none was given
+   */
+  public int run(String eventFile, String configFile, Options o, PrintStream out, PrintStream err) {
+    Options a = o != null ? o : new Options();
+    String traffic = a.traffic != null ? a.traffic : "healthy";
     if (!Set.of("healthy", "quality-drop", "broken").contains(traffic)) {
-      throw new Args.UsageException("--traffic must be healthy, quality-drop or broken, got '" + traffic + "'");
+      throw new UsageException("--traffic must be healthy, quality-drop or broken, got '" + traffic + "'");
     }
-    long hours = a.longOption("hours", 8, 1, 24 * 14);
+    long hours = UsageException.within("--hours", a.hours, 8, 1, 24 * 14);
     Map<String, Object> event;
     RolloutConfig config;
     try {
-      event = Json.MAPPER.readValue(Files.readString(Path.of(pos.get(1))), new TypeReference<Map<String, Object>>() {});
-      config = a.option("config", null) == null ? defaultConfig()
-          : RolloutConfigCodec.parseOrThrow(Files.readString(Path.of(a.option("config", null))));
+      event = Json.MAPPER.readValue(Files.readString(Path.of(eventFile)), new TypeReference<Map<String, Object>>() {});
+      config = configFile == null ? defaultConfig()
+          : RolloutConfigCodec.parseOrThrow(Files.readString(Path.of(configFile)));
     } catch (IOException | IllegalArgumentException e) {
       err.println("canaryctl invoke health-check: " + e.getMessage());
-      return Command.FAILED;
+      return Subcommand.FAILED;
     }
 
     RecordedMetrics metrics = new RecordedMetrics();
     Instant start;
     Instant end;
-    if (a.option("metrics", null) != null) {
+    if (a.metrics != null) {
       List<String> lines;
       try {
-        lines = Files.readAllLines(Path.of(a.option("metrics", null)));
+        lines = Files.readAllLines(Path.of(a.metrics));
       } catch (IOException e) {
-        err.println("canaryctl invoke health-check: cannot read " + a.option("metrics", null) + ": " + e.getMessage());
-        return Command.FAILED;
+        err.println("canaryctl invoke health-check: cannot read " + a.metrics + ": " + e.getMessage());
+        return Subcommand.FAILED;
       }
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
@@ -121,8 +118,8 @@ public final class HealthCheckInvoke {
         }
       }
       if (metrics.size() == 0) {
-        err.println("canaryctl invoke health-check: no EMF metric lines in " + a.option("metrics", null));
-        return Command.FAILED;
+        err.println("canaryctl invoke health-check: no EMF metric lines in " + a.metrics);
+        return Subcommand.FAILED;
       }
       start = Instant.ofEpochMilli(first).truncatedTo(ChronoUnit.MINUTES);
       end = Instant.ofEpochMilli(last).plus(Duration.ofMinutes(1));
@@ -133,9 +130,9 @@ public final class HealthCheckInvoke {
     }
     Instant at;
     try {
-      at = a.option("at", null) == null ? end : Instant.parse(a.option("at", null));
+      at = a.at == null ? end : Instant.parse(a.at);
     } catch (DateTimeParseException e) {
-      throw new Args.UsageException("--at must be an ISO-8601 instant like 2026-11-26T15:00:00Z");
+      throw new UsageException("--at must be an ISO-8601 instant like 2026-11-26T15:00:00Z");
     }
 
     InMemoryRolloutStore store = new InMemoryRolloutStore();
@@ -148,7 +145,7 @@ public final class HealthCheckInvoke {
         new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC), HealthCheckSettings.defaults(OperatorCommands.local()));
     Map<String, Object> response = new HealthCheckHandler(check, err).handleRequest(event, null);
     out.println(JsonOutput.write(response));
-    return Command.OK;
+    return Subcommand.OK;
   }
 
   static RolloutConfig defaultConfig() {

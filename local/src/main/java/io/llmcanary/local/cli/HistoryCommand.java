@@ -9,62 +9,55 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code canaryctl history ROLLOUT}: the audit trail of a rollout: every transition and decision, who, when, why. */
-public final class HistoryCommand implements Command {
+@Command(name = "history",
+    header = "show a rollout's audit trail: who moved it, when, why, with the comparison tables",
+    customSynopsis = {
+        "./canaryctl history ROLLOUT [--stack NAME] [--region R] [--json]",
+        "       ./canaryctl history ROLLOUT --local [--state DIR] [--json]"},
+    description = """
+        Prints the audit trail of ROLLOUT, oldest first: its start, every stage applied, every gate verdict with
+        its comparison table, approval requests, decisions (and refused ones), rollbacks, the promotion, alerts
+        that could not be delivered, and workflow failures; each with who, when and why. On the stack it reads
+        GET /rollouts/ROLLOUT (signed); with --local, the local state.""",
+    exitCodeList = {"0:shown", "1:no such rollout", "2:usage error"})
+public final class HistoryCommand implements Subcommand {
 
   private final Remote.Clients clients;
 
-  public HistoryCommand() {
-    this(Remote.Clients.standard());
-  }
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id")
+  String rolloutId;
+
+  @Mixin
+  StackOptions where;
+
+  @Mixin
+  StateOptions stateOptions;
+
+  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
+  boolean json;
 
   HistoryCommand(Remote.Clients clients) {
     this.clients = clients;
   }
 
   @Override
-  public String name() {
-    return "history";
-  }
-
-  @Override
-  public String summary() {
-    return "show a rollout's audit trail: who moved it, when, why, with the comparison tables (local state)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl history ROLLOUT [--stack NAME] [--region R] [--json]
-               ./canaryctl history ROLLOUT --local [--state DIR] [--json]
-
-        Prints the audit trail of ROLLOUT, oldest first: its start, every stage applied, every gate verdict with
-        its comparison table, approval requests, decisions (and refused ones), rollbacks, the promotion, alerts
-        that could not be delivered, and workflow failures; each with who, when and why. On the stack it reads
-        GET /rollouts/ROLLOUT (signed); with --local, the local state.
-
-        Options:
-        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
-
-        Exit codes: 0 shown, 1 no such rollout, 2 usage error.
-        """;
-  }
-
-  @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Remote.flags(PromotionOptions.FLAGS), Remote.valued(Set.of("state")));
-    if (a.positionals().size() != 1) {
-      throw new Args.UsageException("expected one rollout id, e.g. history concise-2026-11-26");
+  public int run(PrintStream out, PrintStream err) {
+    if (rolloutId == null) {
+      throw new UsageException("expected one rollout id, e.g. history concise-2026-11-26");
     }
-    String id = a.positionals().get(0);
-    Optional<String> stack = Remote.stackName(a, clients);
+    String id = rolloutId;
+    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
     if (stack.isPresent()) {
-      return Remote.connect("history", stack.get(), a, clients, err)
-          .map(t -> RemoteRollouts.history(id, t, a.flag("json"), out, err)).orElse(FAILED);
+      return Remote.connect("history", stack.get(), where, clients, err)
+          .map(t -> RemoteRollouts.history(id, t, json, out, err)).orElse(FAILED);
     }
-    try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
+    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
       state.catchUp();
       state.save();
       Optional<InProcessWorkflow.Execution> e = state.workflow().executions().stream()
@@ -74,7 +67,7 @@ public final class HistoryCommand implements Command {
         return FAILED;
       }
       List<AuditEvent> events = state.store().history(e.get().application(), id);
-      if (a.flag("json")) {
+      if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", e.get().application());
         m.put("rolloutId", id);

@@ -69,11 +69,11 @@ final class LocalChatProxy {
       try {
         json = Files.readString(Path.of(path));
       } catch (IOException e) {
-        throw new Args.UsageException("cannot read --config " + path + ": " + e.getMessage());
+        throw new UsageException("cannot read --config " + path + ": " + e.getMessage());
       }
       c = switch (RolloutConfigCodec.parse(json)) {
         case RolloutConfigCodec.Parsed.Valid v -> v.config();
-        case RolloutConfigCodec.Parsed.Invalid i -> throw new Args.UsageException("--config " + path
+        case RolloutConfigCodec.Parsed.Invalid i -> throw new UsageException("--config " + path
             + " is not a valid rollout config: " + i.summary());
       };
     }
@@ -81,7 +81,7 @@ final class LocalChatProxy {
       c = c.withCanaryPercent(canaryPercent);
       List<ConfigError> errors = RolloutConfigValidator.validate(c);
       if (!errors.isEmpty()) {
-        throw new Args.UsageException("--canary-percent " + canaryPercent + ": "
+        throw new UsageException("--canary-percent " + canaryPercent + ": "
             + errors.stream().map(ConfigError::toString).collect(Collectors.joining("; ")));
       }
     }

@@ -5,9 +5,7 @@ import io.llmcanary.local.aws.DeployedStack;
 import io.llmcanary.local.aws.RolloutApi;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -24,16 +22,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  */
 final class Remote {
 
-  static final Set<String> FLAGS = Set.of("local");
-  static final Set<String> VALUED = Set.of("stack", "region");
-  static final String HELP = """
-        --stack NAME   the deployed stack (default: stack_name of samconfig.toml); its CloudFormation outputs
-                       name the rollout API, which the request goes to, SigV4-signed with your AWS credentials
-                       (the SDK's default chain: AWS_PROFILE, ~/.aws, environment)
-        --region R     the stack's region (default: the SDK's default chain, AWS_REGION or the profile's)
-        --local        the local state instead of the stack (also the default when no stack is configured)
-      """;
-
   /** How the CLI reaches AWS; tests point it at the emulator. */
   record Clients(Function<String, CloudFormationClient> cloudFormation,
       Function<String, CloudWatchClient> cloudWatch, AwsCredentialsProvider credentials,
@@ -48,8 +36,8 @@ final class Remote {
           Path.of(System.getProperty("canary.root", ".")));
     }
 
-    String region(Args a) {
-      String r = a.option("region", null);
+    String region(StackOptions a) {
+      String r = a.region;
       if (r != null) {
         return r;
       }
@@ -59,7 +47,7 @@ final class Remote {
       try {
         return DefaultAwsRegionProviderChain.builder().build().getRegion().id();
       } catch (RuntimeException e) {
-        throw new Args.UsageException("no AWS region: give --region REGION (or set AWS_REGION)");
+        throw new UsageException("no AWS region: give --region REGION (or set AWS_REGION)");
       }
     }
   }
@@ -69,27 +57,15 @@ final class Remote {
 
   private Remote() {}
 
-  static Set<String> flags(Set<String> own) {
-    Set<String> s = new HashSet<>(own);
-    s.addAll(FLAGS);
-    return s;
-  }
-
-  static Set<String> valued(Set<String> own) {
-    Set<String> s = new HashSet<>(own);
-    s.addAll(VALUED);
-    return s;
-  }
-
   /** The stack this invocation names, or empty for the local state. */
-  static Optional<String> stackName(Args a, Clients c) {
-    if (a.flag("local") || a.option("state", null) != null) {
-      if (a.option("stack", null) != null) {
-        throw new Args.UsageException("--stack and --local (or --state) exclude each other");
+  static Optional<String> stackName(StackOptions a, StateOptions state, Clients c) {
+    if (a.local || state.given()) {
+      if (a.stack != null) {
+        throw new UsageException("--stack and --local (or --state) exclude each other");
       }
       return Optional.empty();
     }
-    String named = a.option("stack", null);
+    String named = a.stack;
     if (named != null) {
       return Optional.of(named);
     }
@@ -100,7 +76,7 @@ final class Remote {
   }
 
   /** Finds the stack and its API; a stack that cannot be used is printed as a refusal (empty). */
-  static Optional<Target> connect(String command, String stackName, Args a, Clients c, PrintStream err) {
+  static Optional<Target> connect(String command, String stackName, StackOptions a, Clients c, PrintStream err) {
     String region = c.region(a);
     try (CloudFormationClient cfn = c.cloudFormation().apply(region)) {
       DeployedStack s = DeployedStack.describe(cfn, stackName, region);
@@ -120,7 +96,7 @@ final class Remote {
       default -> "";
     };
     err.println("canaryctl " + command + ": refused (" + r.status() + "): " + r.message() + hint);
-    return Command.FAILED;
+    return Subcommand.FAILED;
   }
 
   static String text(JsonNode n, String field) {

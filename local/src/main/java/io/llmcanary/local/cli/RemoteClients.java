@@ -33,27 +33,27 @@ public final class RemoteClients {
     return given != null ? given : new RemoteClients(Remote.Clients.standard());
   }
 
-  public Command start() {
+  public Subcommand start() {
     return new StartCommand(clients);
   }
 
-  public Command decide(String decision) {
-    return new DecideCommand(decision, clients);
+  public Subcommand decide(String decision) {
+    return DecideCommand.of(decision, clients);
   }
 
-  public Command status() {
+  public Subcommand status() {
     return new StatusCommand(clients);
   }
 
-  public Command compare() {
+  public Subcommand compare() {
     return new CompareCommand(clients);
   }
 
-  public Command replay() {
+  public Subcommand replay() {
     return new ReplayCommand(clients);
   }
 
-  public Command history() {
+  public Subcommand history() {
     return new HistoryCommand(clients);
   }
 }

@@ -56,7 +56,7 @@ final class RemoteRollouts {
       m.put("canaryPercent", r.body().path("percent").isNumber() ? r.body().path("percent").asDouble() : null);
       m.put("stack", t.stack().name());
       out.println(JsonOutput.write(m));
-      return r.ok() ? Command.OK : Command.FAILED;
+      return r.ok() ? Subcommand.OK : Subcommand.FAILED;
     }
     if (!r.ok()) {
       return Remote.refused(command, r, err);
@@ -64,7 +64,7 @@ final class RemoteRollouts {
     out.println(r.message());
     out.println("stack " + t.stack().name() + " (" + t.stack().region() + "): rollout " + Remote.text(r.body(), "rolloutId")
         + " " + Remote.text(r.body(), "status") + ", canary " + r.body().path("percent").asDouble() + "%");
-    return Command.OK;
+    return Subcommand.OK;
   }
 
   /** status ROLLOUT: GET /rollouts/{id}, with what the workflow waits for, the latest verdict, a console link. */
@@ -96,7 +96,7 @@ final class RemoteRollouts {
       m.put("executionArn", s.path("executionArn").isNull() ? null : Remote.text(s, "executionArn"));
       m.put("consoleUrl", console);
       out.println(JsonOutput.write(m));
-      return Command.OK;
+      return Subcommand.OK;
     }
     out.println(Remote.text(s, "application") + "/" + Remote.text(s, "rolloutId") + "  " + Remote.text(s, "description")
         + "  (stack " + t.stack().name() + ", " + t.stack().region() + ")");
@@ -115,7 +115,7 @@ final class RemoteRollouts {
     if (console != null) {
       out.println("  execution: " + console);
     }
-    return Command.OK;
+    return Subcommand.OK;
   }
 
   /** The default price of one judge call when neither --judge-call-price nor the stack's output gives one. */
@@ -223,7 +223,7 @@ final class RemoteRollouts {
       m.put("active", active.size());
       m.put("rollouts", rollouts);
       out.println(JsonOutput.write(m));
-      return Command.OK;
+      return Subcommand.OK;
     }
     String stack = " --stack " + t.stack().name();
     out.println("stack " + t.stack().name() + " (" + t.stack().region() + "), application " + t.stack().application()
@@ -239,7 +239,7 @@ final class RemoteRollouts {
       out.println("  ./canaryctl status ROLLOUT" + stack + " shows one (older ended rollouts are not listed; any id"
           + " works)");
     }
-    return Command.OK;
+    return Subcommand.OK;
   }
 
   /** The id of the stack's single active rollout, for a command given none; else prints why not (empty). */
@@ -272,7 +272,7 @@ final class RemoteRollouts {
       err.println("canaryctl " + command + ": the rollout API of stack " + t.stack().name() + " has no list of"
           + " rollouts (GET /rollouts; deployed before it existed): name the rollout, ./canaryctl " + command
           + " ROLLOUT, or deploy the current template (sam build && sam deploy)");
-      return Command.FAILED;
+      return Subcommand.FAILED;
     }
     return Remote.refused(command, r, err);
   }
@@ -291,7 +291,7 @@ final class RemoteRollouts {
       m.put("rolloutId", Remote.text(s, "rolloutId"));
       m.put("events", s.path("history"));
       out.println(JsonOutput.write(m));
-      return Command.OK;
+      return Subcommand.OK;
     }
     for (JsonNode e : s.path("history")) {
       out.println(Remote.text(e, "at") + "  " + Remote.text(e, "type") + "  " + Remote.text(e, "from") + " -> "
@@ -301,7 +301,7 @@ final class RemoteRollouts {
       }
       Remote.text(e, "table").lines().forEach(l -> out.println("    " + l));
     }
-    return Command.OK;
+    return Subcommand.OK;
   }
 
   private static String waitingFor(JsonNode s, Remote.Target t) {

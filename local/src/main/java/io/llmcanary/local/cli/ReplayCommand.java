@@ -34,7 +34,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code canaryctl replay ROLLOUT}: runs the rollout's checks again, one by one, as the health check and the gates
@@ -42,33 +45,12 @@ import java.util.Set;
  * rollout's guardrails or others ({@code --guardrails FILE}): when would these guardrails have rolled the canary
  * back, and what would each gate have said.
  */
-public final class ReplayCommand implements Command {
-
-  static final String EMF_FILE = "metrics.emf.log";
-  static final String HISTORY_FILE = "history.json";
-
-  private final Remote.Clients clients;
-
-  ReplayCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
-
-  @Override
-  public String name() {
-    return "replay";
-  }
-
-  @Override
-  public String summary() {
-    return "re-run a rollout's checks on its recorded metrics with other guardrails: when would it have rolled back";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl replay ROLLOUT [--guardrails FILE] [--from T] [--to T] [--stack NAME] [--region R] [--json]
-               ./canaryctl replay ROLLOUT --emf FILE [--history FILE] [--guardrails FILE] [--from T] [--to T] [--json]
-
+@Command(name = "replay",
+    header = "re-run a rollout's checks on its recorded metrics with other guardrails: when would it have rolled back",
+    customSynopsis = {
+        "./canaryctl replay ROLLOUT [--guardrails FILE] [--from T] [--to T] [--stack NAME] [--region R] [--json]",
+        "       ./canaryctl replay ROLLOUT --emf FILE [--history FILE] [--guardrails FILE] [--from T] [--to T] [--json]"},
+    description = """
         Runs ROLLOUT's checks again, in the order they ran: at the time of each health check (every VERDICT of its
         audit trail) and each end-of-stage gate (every GATE), the same two windows are read the same way (since
         the stage began, and the last hour) and judged by the same judge, with the guardrails given. It prints
@@ -86,47 +68,75 @@ public final class ReplayCommand implements Command {
         Offline (--emf): the metrics from an EMF log (the proxies' lines, one JSON object per line, as
         `aws logs tail` or ./canaryctl serve prints them; other lines are skipped), the timeline from --history
         (what ./canaryctl history ROLLOUT --json prints), else from the local state when it holds ROLLOUT, else a
-        health check every 15 minutes over the log as one stage. ./canaryctl simulate --record DIR leaves both.
+        health check every 15 minutes over the log as one stage. ./canaryctl simulate --record DIR leaves both.""",
+    exitCodeList = {"0:replayed", "1:the rollout, its trail or its metrics could not be read", "2:usage error"})
+public final class ReplayCommand implements Subcommand {
 
-        Options:
-          --guardrails FILE  JSON: the guardrails object, in part or whole (the rest keep the defaults), or a whole
-                             rollout config with one (default: the rollout's own; offline, the defaults)
-          --from T, --to T   only the checks in this range: ISO-8601 instants, e.g. 2026-11-26T09:00:00Z
-          --emf FILE         replay offline on this EMF log instead of CloudWatch
-          --history FILE     with --emf: the audit trail as ./canaryctl history ROLLOUT --json prints it
-          --stack NAME, --region R, --local, --state DIR: where the rollout is (see ./canaryctl status --help)
-          --json             {"rolloutId", "guardrails", "checks": [...], "rollback", "gates", "differing"}
+  static final String EMF_FILE = "metrics.emf.log";
+  static final String HISTORY_FILE = "history.json";
 
-        Exit codes: 0 replayed, 1 the rollout, its trail or its metrics could not be read, 2 usage error.
-        """;
+  private final Remote.Clients clients;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id")
+  String rolloutId;
+
+  @Option(names = "--guardrails", paramLabel = "FILE", description = "JSON: the guardrails object, in part or whole"
+      + " (the rest keep the defaults), or a whole rollout config with one (default: the rollout's own; offline, the"
+      + " defaults)")
+  String guardrails;
+
+  @Option(names = "--from", paramLabel = "T", description = "only the checks from T on: an ISO-8601 instant, e.g."
+      + " 2026-11-26T09:00:00Z")
+  String fromOption;
+
+  @Option(names = "--to", paramLabel = "T", description = "only the checks until T: an ISO-8601 instant")
+  String toOption;
+
+  @Option(names = "--emf", paramLabel = "FILE", description = "replay offline on this EMF log instead of CloudWatch")
+  String emf;
+
+  @Option(names = "--history", paramLabel = "FILE", description = "with --emf: the audit trail as ./canaryctl"
+      + " history ROLLOUT --json prints it")
+  String history;
+
+  @Mixin
+  StackOptions where;
+
+  @Mixin
+  StateOptions stateOptions;
+
+  @Option(names = "--json", description = "{\"rolloutId\", \"guardrails\", \"checks\": [...], \"rollback\","
+      + " \"gates\", \"differing\"}")
+  boolean json;
+
+  ReplayCommand(Remote.Clients clients) {
+    this.clients = clients;
   }
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Remote.flags(PromotionOptions.FLAGS),
-        Remote.valued(Set.of("guardrails", "from", "to", "emf", "history", "state")));
-    if (a.positionals().size() != 1) {
-      throw new Args.UsageException("expected one rollout id, e.g. replay concise-2026-11-26");
+  public int run(PrintStream out, PrintStream err) {
+    if (rolloutId == null) {
+      throw new UsageException("expected one rollout id, e.g. replay concise-2026-11-26");
     }
-    String id = a.positionals().get(0);
-    Instant from = instant(a, "from");
-    Instant to = instant(a, "to");
+    String id = rolloutId;
+    Instant from = instant("--from", fromOption);
+    Instant to = instant("--to", toOption);
     if (from != null && to != null && to.isBefore(from)) {
-      throw new Args.UsageException("--to " + to + " is before --from " + from);
+      throw new UsageException("--to " + to + " is before --from " + from);
     }
-    if (a.option("history", null) != null && a.option("emf", null) == null) {
-      throw new Args.UsageException("--history goes with --emf (on the stack the audit trail comes from its API)");
+    if (history != null && emf == null) {
+      throw new UsageException("--history goes with --emf (on the stack the audit trail comes from its API)");
     }
     Optional<Guardrails> given;
     try {
-      given = guardrailsFile(a);
+      given = guardrailsFile(guardrails);
     } catch (IllegalArgumentException | IOException e) {
-      err.println("canaryctl replay: --guardrails " + a.option("guardrails", null) + ": " + e.getMessage());
+      err.println("canaryctl replay: --guardrails " + guardrails + ": " + e.getMessage());
       return FAILED;
     }
     Source source;
     try {
-      Optional<Source> s = a.option("emf", null) != null ? offline(id, a, err) : stack(id, a, err);
+      Optional<Source> s = emf != null ? offline(id, err) : stack(id, err);
       if (s.isEmpty()) {
         return FAILED;
       }
@@ -136,7 +146,7 @@ public final class ReplayCommand implements Command {
       return FAILED;
     }
     Guardrails g = given.orElse(source.guardrails());
-    String gName = given.isPresent() ? a.option("guardrails", null) : source.guardrailsName();
+    String gName = given.isPresent() ? guardrails : source.guardrailsName();
     RolloutTimeline timeline = source.timeline().between(from, to);
     if (timeline.checks().isEmpty()) {
       err.println("canaryctl replay: no checks of " + id + " to replay" + (from != null || to != null
@@ -152,7 +162,7 @@ public final class ReplayCommand implements Command {
           + e.getMessage());
       return FAILED;
     }
-    if (a.flag("json")) {
+    if (json) {
       out.println(JsonOutput.write(json(id, gName, g, source, r)));
     } else {
       print(id, gName, source, r, out);
@@ -164,14 +174,14 @@ public final class ReplayCommand implements Command {
   private record Source(RolloutTimeline timeline, MetricsQuery metrics, Guardrails guardrails, String guardrailsName,
       String describe) {}
 
-  private Optional<Source> stack(String id, Args a, PrintStream err) {
-    Optional<String> stack = Remote.stackName(a, clients);
+  private Optional<Source> stack(String id, PrintStream err) {
+    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
     if (stack.isEmpty()) {
       err.println("canaryctl replay: no stack to read " + id + " from (no --stack and no samconfig.toml) and no"
           + " --emf log: give --stack NAME, or replay a log offline with --emf FILE");
       return Optional.empty();
     }
-    Optional<Remote.Target> target = Remote.connect("replay", stack.get(), a, clients, err);
+    Optional<Remote.Target> target = Remote.connect("replay", stack.get(), where, clients, err);
     if (target.isEmpty()) {
       return Optional.empty();
     }
@@ -198,8 +208,8 @@ public final class ReplayCommand implements Command {
             + t.stack().name()));
   }
 
-  private Optional<Source> offline(String id, Args a, PrintStream err) throws IOException {
-    Path log = Path.of(a.option("emf", null));
+  private Optional<Source> offline(String id, PrintStream err) throws IOException {
+    Path log = Path.of(emf);
     RecordedMetrics metrics = new RecordedMetrics();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -226,7 +236,7 @@ public final class ReplayCommand implements Command {
     }
     RolloutTimeline timeline;
     String where;
-    String h = a.option("history", null);
+    String h = history;
     if (h != null) {
       JsonNode doc = Json.MAPPER.readTree(Files.readString(Path.of(h)));
       if (doc == null || !doc.path("events").isArray()) {
@@ -240,7 +250,7 @@ public final class ReplayCommand implements Command {
       timeline = RolloutTimeline.fromAudit(app, id, events(app, id, doc.path("events")));
       where = "the audit trail in " + h;
     } else {
-      Optional<List<AuditEvent>> local = localHistory(id, a);
+      Optional<List<AuditEvent>> local = localHistory(id, stateOptions);
       if (local.isPresent()) {
         timeline = RolloutTimeline.fromAudit(app, id, local.get());
         where = "the local state's audit trail";
@@ -256,8 +266,8 @@ public final class ReplayCommand implements Command {
         metrics.size() + " EMF records of " + log + ", timeline from " + where));
   }
 
-  private static Optional<List<AuditEvent>> localHistory(String id, Args a) {
-    Path dir = PromotionOptions.stateDir(a);
+  private static Optional<List<AuditEvent>> localHistory(String id, StateOptions a) {
+    Path dir = a.dir();
     if (!Files.exists(dir.resolve("state.json"))) {
       return Optional.empty();
     }
@@ -276,8 +286,7 @@ public final class ReplayCommand implements Command {
     return events;
   }
 
-  private static Optional<Guardrails> guardrailsFile(Args a) throws IOException {
-    String f = a.option("guardrails", null);
+  private static Optional<Guardrails> guardrailsFile(String f) throws IOException {
     if (f == null) {
       return Optional.empty();
     }
@@ -293,15 +302,14 @@ public final class ReplayCommand implements Command {
     return Optional.of(GuardrailsJson.read(n.has("guardrails") ? n.get("guardrails") : n));
   }
 
-  private static Instant instant(Args a, String name) {
-    String v = a.option(name, null);
+  private static Instant instant(String name, String v) {
     if (v == null) {
       return null;
     }
     try {
       return Instant.parse(v);
     } catch (DateTimeParseException e) {
-      throw new Args.UsageException("--" + name + " must be an ISO-8601 instant such as 2026-11-26T09:00:00Z, got "
+      throw new UsageException(name + " must be an ISO-8601 instant such as 2026-11-26T09:00:00Z, got "
           + v);
     }
   }

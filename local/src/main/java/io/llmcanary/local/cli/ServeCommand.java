@@ -24,7 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,54 +38,45 @@ import java.util.function.Consumer;
  * same Lambda handler; the function's JSON log and EMF lines go to stdout, as in Lambda. Requests are served
  * concurrently.
  */
-public final class ServeCommand implements Command {
+@Command(name = "serve",
+    header = "serve /chat and /feedback on 127.0.0.1 with the offline model",
+    description = """
+        Serves POST /chat and POST /feedback on http://127.0.0.1:PORT through the chat-proxy Lambda handler,
+        with the offline model and the given rollout config (default: the offline config shipped with the
+        proxy, canary at 50%%). Logs as the function does in Lambda: JSON log lines and EMF metric lines on
+        stdout. Stop with Ctrl-C. Unlike in Lambda, answers name their version (x-canary-version; set
+        CANARY_EXPOSE_VERSION=false to hide it). The user is the body's userId: a feedback names the userId of
+        the chat it rates (feedback tokens are bound to that user). It takes no --json: its output is the
+        function's own log.""",
+    footer = """
+
+        Example:
+          ./canaryctl serve --canary-percent 5 &
+          curl -s localhost:3000/chat -d '{"userId":"u1","messages":[{"role":"user","content":"Hi"}]}'
+          curl -s localhost:3000/feedback -d '{"userId":"u1","feedbackToken":"ft2....","score":"up"}'""",
+    exitCodeList = {"0:stopped", "1:cannot listen on the port", "2:usage error"})
+public final class ServeCommand implements Subcommand {
 
   /** API Gateway's own payload limit: a body above it never reaches the function. */
   static final int GATEWAY_MAX_BODY = 10 * 1024 * 1024;
   private static final DateTimeFormatter GATEWAY_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Override
-  public String name() {
-    return "serve";
-  }
+  @Option(names = "--port", paramLabel = "N", description = "port on 127.0.0.1 (default 3000; 0 picks a free one)")
+  Long portOption;
+
+  @Option(names = "--config", paramLabel = "PATH", description = "rollout config JSON")
+  String config;
+
+  @Option(names = "--canary-percent", paramLabel = "P", description = "override the config's canary percent"
+      + " (0..100, 0.01 steps)")
+  Double canaryPercent;
 
   @Override
-  public String summary() {
-    return "serve /chat and /feedback on 127.0.0.1 with the offline model";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl serve [--port 3000] [--config rollout.json] [--canary-percent P]
-
-        Serves POST /chat and POST /feedback on http://127.0.0.1:PORT through the chat-proxy Lambda handler,
-        with the offline model and the given rollout config (default: the offline config shipped with the
-        proxy, canary at 50%). Logs as the function does in Lambda: JSON log lines and EMF metric lines on
-        stdout. Stop with Ctrl-C. Unlike in Lambda, answers name their version (x-canary-version; set
-        CANARY_EXPOSE_VERSION=false to hide it). The user is the body's userId: a feedback names the userId of
-        the chat it rates (feedback tokens are bound to that user).
-
-        Options:
-          --port N            port on 127.0.0.1 (default 3000; 0 picks a free one)
-          --config PATH       rollout config JSON
-          --canary-percent P  override the config's canary percent (0..100, 0.01 steps)
-
-        Example:
-          ./canaryctl serve --canary-percent 5 &
-          curl -s localhost:3000/chat -d '{"userId":"u1","messages":[{"role":"user","content":"Hi"}]}'
-          curl -s localhost:3000/feedback -d '{"userId":"u1","feedbackToken":"ft2....","score":"up"}'
-        """;
-  }
-
-  @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Set.of("json"), Set.of("port", "config", "canary-percent"));
-    int port = (int) a.longOption("port", 3000, 0, 65535);
-    String pct = a.option("canary-percent", null);
-    RolloutConfig config = LocalChatProxy.config(a.option("config", null),
-        pct == null ? null : a.doubleOption("canary-percent", 0, 0, 100));
+  public int run(PrintStream out, PrintStream err) {
+    int port = (int) UsageException.within("--port", portOption, 3000, 0, 65535);
+    RolloutConfig config = LocalChatProxy.config(this.config,
+        canaryPercent == null ? null : UsageException.within("--canary-percent", canaryPercent, 0, 0, 100));
     Server server;
     try {
       server = start(port, config, out::println);

@@ -25,7 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,86 +35,78 @@ import java.util.concurrent.atomic.AtomicInteger;
  * truth and reports, for this product's judge and the seed article's naive rule side by side, the false
  * rollback rate, the detection rate and the detection delay.
  */
-public final class SimulateCommand implements Command {
-
-  @Override
-  public String name() {
-    return "simulate";
-  }
-
-  @Override
-  public String summary() {
-    return "measure the judge against the naive rule on a scenario (false rollbacks, detection delay)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl simulate --scenario NAME [--trials K] [--seed N] [--rpm N] [--users N]
-                                    [--feedback-rate F] [--judge-mode off|absolute|pairwise] [--judge-rate R]
-                                    [--judge-max-per-hour N] [--judge-noise P] [--prompt-effect P]
-                                    [--report PATH] [--record DIR] [--json]
-
+@Command(name = "simulate",
+    header = "measure the judge against the naive rule on a scenario (false rollbacks, detection delay)",
+    description = """
         Scenarios (only the canary's named quantity changes):
           aa            canary identical to stable: every rollback is a false rollback
-          healthy       canary a little better (quality +2%, cost -10%): should climb to 100%
-          quality-5     canary quality 5% lower        quality-10  10% lower        quality-15  15% lower
-          quality-20    canary quality 20% lower (0.68)
-          errors-3x     canary error rate 3% vs 1%     latency-50  canary latency +50%
-          cost-50       canary cost +50%               broken      canary fails half its requests
+          healthy       canary a little better (quality +2%%, cost -10%%): should climb to 100%%
+          quality-5     canary quality 5%% lower        quality-10  10%% lower        quality-15  15%% lower
+          quality-20    canary quality 20%% lower (0.68)
+          errors-3x     canary error rate 3%% vs 1%%     latency-50  canary latency +50%%
+          cost-50       canary cost +50%%               broken      canary fails half its requests
         Truth model: --rpm requests a minute with a daily cycle; stable quality 0.85 (the chance an answer is
-        good), rated by users on 2% of answers; 1% errors; 1% of answers failing an automatic check; latency
-        log-normal around 1.2 s (p95 about 2 s); about $0.004 a request; stages 5/25/50/100% a day each, health
+        good), rated by users on 2%% of answers; 1%% errors; 1%% of answers failing an automatic check; latency
+        log-normal around 1.2 s (p95 about 2 s); about $0.004 a request; stages 5/25/50/100%% a day each, health
         check every 15 minutes, automatic approval at each passing gate; the quality judge (pairwise by default)
-        on 75% of canary's answers, agreeing with the truth 80% of the time.
+        on 75%% of canary's answers, agreeing with the truth 80%% of the time.""",
+    exitCodeList = {"0:done", "2:usage error"})
+public final class SimulateCommand implements Subcommand {
 
-        Options:
-          --scenario NAME  required
-          --trials K       whole rollouts per policy (default 1: prints the timeline)
-          --seed N         seed of trial 1; trial i uses seed+i-1, the same for both policies (default 1)
-          --rpm N          requests per minute (default 100)
-          --users N        distinct users; the canary share is what the real assignment gives them (default 10000)
-{TRUTH_OPTIONS}          --report PATH    with one trial: the HTML report with charts (default reports/simulate-NAME.html)
-          --record DIR     with one trial: the judge's run leaves what a deployed rollout leaves, the proxies'
-                           EMF lines (DIR/metrics.emf.log, one per request, rating and grade) and the audit trail
-                           (DIR/history.json), and judges exactly those lines; ./canaryctl replay sim-SEED --emf
-                           DIR/metrics.emf.log --history DIR/history.json then gives its decisions back. Slower:
-                           every request is a line (about 150,000 a day at 100 requests/min)
-          --json           {"scenario", "trials", "policies": {"judge": {...}, "naive": {...}}}
+  @Option(names = "--scenario", paramLabel = "NAME", required = true, description = "the scenario (required; see"
+      + " above)")
+  String scenarioName;
 
-        Exit codes: 0 done, 2 usage error.
-        """.replace("{TRUTH_OPTIONS}", TruthOptions.HELP);
-  }
+  @Option(names = "--trials", paramLabel = "K", description = "whole rollouts per policy (default 1: prints the"
+      + " timeline)")
+  Long trialsOption;
+
+  @Option(names = "--seed", paramLabel = "N", description = "seed of trial 1; trial i uses seed+i-1, the same for"
+      + " both policies (default 1)")
+  long seed = 1;
+
+  @Option(names = "--rpm", paramLabel = "N", description = "requests per minute (default 100)")
+  Double rpmOption;
+
+  @Option(names = "--users", paramLabel = "N", description = "distinct users; the canary share is what the real"
+      + " assignment gives them (default 10000)")
+  Long usersOption;
+
+  @Mixin
+  TruthOptions truth;
+
+  @Option(names = "--report", paramLabel = "PATH", description = "with one trial: the HTML report with charts"
+      + " (default reports/simulate-NAME.html)")
+  String reportOption;
+
+  @Option(names = "--record", paramLabel = "DIR", description = "with one trial: the judge's run leaves what a"
+      + " deployed rollout leaves, the proxies' EMF lines (DIR/metrics.emf.log, one per request, rating and grade)"
+      + " and the audit trail (DIR/history.json), and judges exactly those lines; ./canaryctl replay sim-SEED --emf"
+      + " DIR/metrics.emf.log --history DIR/history.json then gives its decisions back. Slower: every request is a"
+      + " line (about 150,000 a day at 100 requests/min)")
+  String recordOption;
+
+  @Option(names = "--json", description = "{\"scenario\", \"trials\", \"policies\": {\"judge\": {...}, \"naive\": {...}}}")
+  boolean json;
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> valued = new java.util.HashSet<>(Set.of("scenario", "trials", "seed", "rpm", "users", "report",
-        "record"));
-    valued.addAll(TruthOptions.VALUED);
-    Args a = Args.parse(argv, Set.of("json"), valued);
-    String name = a.option("scenario", null);
-    if (name == null) {
-      throw new Args.UsageException("--scenario is required");
-    }
+  public int run(PrintStream out, PrintStream err) {
     Scenario scenario;
     try {
-      scenario = Scenario.byId(name);
+      scenario = Scenario.byId(scenarioName);
     } catch (IllegalArgumentException e) {
-      throw new Args.UsageException(e.getMessage());
+      throw new UsageException(e.getMessage());
     }
-    int trials = (int) a.longOption("trials", 1, 1, 100_000);
-    long seed = a.longOption("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-    double rpm = a.doubleOption("rpm", 100, 1, 100_000);
-    int users = (int) a.longOption("users", SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
-    TruthOptions truth = TruthOptions.from(a);
+    int trials = (int) UsageException.within("--trials", trialsOption, 1, 1, 100_000);
+    double rpm = UsageException.within("--rpm", rpmOption, 100, 1, 100_000);
+    int users = (int) UsageException.within("--users", usersOption, SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
     SimulationSettings settings = SimulationSettings.of(scenario, rpm, users, truth.feedbackRate(), truth.judge());
     Map<String, CanaryPolicy> policies = new LinkedHashMap<>();
     policies.put("judge", new SequentialJudge());
     policies.put("naive", new NaiveSeedPolicy());
-    boolean json = a.flag("json");
-    Path recordDir = a.option("record", null) == null ? null : Path.of(a.option("record", null));
+    Path recordDir = recordOption == null ? null : Path.of(recordOption);
     if (recordDir != null && trials != 1) {
-      throw new Args.UsageException("--record records one rollout: use it with --trials 1");
+      throw new UsageException("--record records one rollout: use it with --trials 1");
     }
 
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -175,7 +169,7 @@ public final class SimulateCommand implements Command {
     }
     doc.put("policies", byPolicy);
     if (!sections.isEmpty()) {
-      Path report = Path.of(a.option("report", "reports/simulate-" + scenario.id() + ".html"));
+      Path report = Path.of(reportOption != null ? reportOption : "reports/simulate-" + scenario.id() + ".html");
       try {
         HtmlReport.write(report, "llm-canary simulation: " + scenario.id() + " (seed " + seed + ")", sections,
             settings.guardrails());

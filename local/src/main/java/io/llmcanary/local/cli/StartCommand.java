@@ -26,11 +26,13 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code canaryctl start ROLLOUT-CONFIG.json} or {@code --canary VERSION.json}: starts a rollout on the local state
@@ -40,52 +42,30 @@ import java.util.Set;
  * refuses while another rollout is active, writes the config at the first stage and starts the local promotion
  * workflow.
  */
-public final class StartCommand implements Command {
-
-  private final Remote.Clients clients;
-
-  public StartCommand() {
-    this(Remote.Clients.standard());
-  }
-
-  StartCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
-
-  @Override
-  public String name() {
-    return "start";
-  }
-
-  @Override
-  public String summary() {
-    return "start a rollout of a new canary version (local state)";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl start ROLLOUT-CONFIG.json [options]
-               ./canaryctl start --canary VERSION.json [options]
-          options: [--id ROLLOUT] [--reason TEXT] [--config BASE.json] [--allow-identical] [--yes]
-                   [--stage-seconds N] [--max-inconclusive-waits N] [--approval-timeout-seconds N]
-                   [--stack NAME] [--region R] | [--local] [--state DIR]   [--json]
-
+@Command(name = "start",
+    header = "start a rollout of a new canary version",
+    customSynopsis = {
+        "./canaryctl start ROLLOUT-CONFIG.json [options]",
+        "       ./canaryctl start --canary VERSION.json [options]",
+        "  options: [--id ROLLOUT] [--reason TEXT] [--config BASE.json] [--allow-identical] [--yes]",
+        "           [--stage-seconds N] [--max-inconclusive-waits N] [--approval-timeout-seconds N]",
+        "           [--stack NAME] [--region R] | [--local] [--state DIR]   [--json]"},
+    description = """
         On the stack: the canary version is checked against the rollout config schema here first (a misspelt field
         is named), then sent to the rollout API (POST /rollouts, SigV4-signed): the promotion function compares,
         refuses or starts the rollout and its Step Functions workflow, with your IAM identity as the actor. The
         --stage-seconds, --config, --allow-identical and --yes options are for the local state only.
 
-        With --local: starts a rollout on the local state. First it prints what the rollout changes against the stable version
-        being served (system prompt with the size of the edit, few-shot examples, model with the price ratio,
-        provider, temperature, max tokens), whether that needs a canary (needed / maybe / not needed, and why),
-        and which rows of the comparison table to watch. Identical versions are refused (an A/A rollout on purpose
-        needs --allow-identical); a change that needs no canary (max tokens only) is refused unless --yes.
-        Then the canary version is checked against the rollout config schema (the one AppConfig validates with;
-        a misspelt field is named), refused while another rollout of the application is active, written into the
-        config at the first stage (5% by default), and the local promotion workflow starts: the same states as the
-        Step Functions one (apply stage, wait, gate, ask for approval, next stage ... finalize), moved on by each
-        canaryctl command as time passes.
+        With --local: starts a rollout on the local state. First it prints what the rollout changes against the
+        stable version being served (system prompt with the size of the edit, few-shot examples, model with the
+        price ratio, provider, temperature, max tokens), whether that needs a canary (needed / maybe / not needed,
+        and why), and which rows of the comparison table to watch. Identical versions are refused (an A/A rollout
+        on purpose needs --allow-identical); a change that needs no canary (max tokens only) is refused unless
+        --yes. Then the canary version is checked against the rollout config schema (the one AppConfig validates
+        with; a misspelt field is named), refused while another rollout of the application is active, written into
+        the config at the first stage (5%% by default), and the local promotion workflow starts: the same states as
+        the Step Functions one (apply stage, wait, gate, ask for approval, next stage ... finalize), moved on by
+        each canaryctl command as time passes.
 
         ROLLOUT-CONFIG.json is a whole rollout config, like infrastructure/appconfig/rollout-config.example.json:
         its versions.canary is rolled out with its pricing, stages, rolloutId and application; the stable version
@@ -93,45 +73,75 @@ public final class StartCommand implements Command {
         VERSION.json is a version object as it stands under versions.canary, e.g.
           {"model": "anthropic.claude-3-5-sonnet-20240620-v1:0", "systemPrompt": "Be brief.", "maxTokens": 512}
         or an envelope {"canary": {...}, "pricing": {"model": {...}}, "stages": [10, 50, 100], "rolloutId": "..."}.
-        Example: docs/canary-version.example.json
-
-        Options:
-          --canary FILE                   the new version (instead of a rollout config)
-          --id ROLLOUT                    the rollout id (default: the config's rolloutId, else
-                                          rollout-YYYYMMDD-HHMMSS, UTC)
-          --reason TEXT                   why, for the audit trail
-          --config FILE                   the config whose stable version a fresh state starts from
-                                          (default: ROLLOUT-CONFIG.json, else
-                                          infrastructure/appconfig/rollout-config.example.json)
-          --allow-identical               start even though canary and stable are the same version (an A/A test)
-          --yes                           start even though the change needs no canary (e.g. max tokens only)
-          --stage-seconds N               how long each stage runs before its gate (default 86400)
-          --max-inconclusive-waits N      extra waits on an inconclusive gate before a person is asked (default 2)
-          --approval-timeout-seconds N    how long a decision may take before the rollout is rejected (default 604800)
-        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
+        Example: docs/canary-version.example.json""",
+    footer = """
 
         With --json the answer carries "change": the changes, the recommendation and the rows to watch.
-        Locally no metrics reach the gate, so each stage ends with an approval request after its waits.
-        Exit codes: 0 started, 1 refused, 2 usage error.
-        """;
+        Locally no metrics reach the gate, so each stage ends with an approval request after its waits.""",
+    exitCodeList = {"0:started", "1:refused", "2:usage error"})
+public final class StartCommand implements Subcommand {
+
+  private final Remote.Clients clients;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT-CONFIG.json", description = "a whole rollout config"
+      + " (or give --canary)")
+  String configFile;
+
+  @Option(names = "--canary", paramLabel = "FILE", description = "the new version (instead of a rollout config)")
+  String canaryFile;
+
+  @Option(names = "--id", paramLabel = "ROLLOUT", description = "the rollout id (default: the config's rolloutId,"
+      + " else rollout-YYYYMMDD-HHMMSS, UTC)")
+  String id;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the audit trail")
+  String reason;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "the config whose stable version a fresh state"
+      + " starts from (default: ROLLOUT-CONFIG.json, else infrastructure/appconfig/rollout-config.example.json)")
+  String base;
+
+  @Option(names = "--allow-identical", description = "start even though canary and stable are the same version (an"
+      + " A/A test)")
+  boolean allowIdentical;
+
+  @Option(names = "--yes", description = "start even though the change needs no canary (e.g. max tokens only)")
+  boolean yes;
+
+  @Option(names = "--stage-seconds", paramLabel = "N", description = "how long each stage runs before its gate"
+      + " (default 86400)")
+  Long stageSeconds;
+
+  @Option(names = "--max-inconclusive-waits", paramLabel = "N", description = "extra waits on an inconclusive gate"
+      + " before a person is asked (default 2)")
+  Long maxInconclusiveWaits;
+
+  @Option(names = "--approval-timeout-seconds", paramLabel = "N", description = "how long a decision may take"
+      + " before the rollout is rejected (default 604800)")
+  Long approvalTimeoutSeconds;
+
+  @Mixin
+  StackOptions where;
+
+  @Mixin
+  StateOptions stateOptions;
+
+  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
+  boolean json;
+
+  StartCommand(Remote.Clients clients) {
+    this.clients = clients;
   }
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Set<String> flags = new HashSet<>(PromotionOptions.FLAGS);
-    flags.addAll(Set.of("allow-identical", "yes"));
-    Args a = Args.parse(argv, Remote.flags(flags), Remote.valued(Set.of("canary", "id", "reason", "config",
-        "stage-seconds", "max-inconclusive-waits", "approval-timeout-seconds", "state")));
-    if (a.positionals().size() > 1) {
-      throw new Args.UsageException("start takes one rollout config file, got " + a.positionals());
-    }
-    String canaryFile = a.option("canary", null);
-    String configFile = a.positionals().isEmpty() ? null : a.positionals().get(0);
+  public int run(PrintStream out, PrintStream err) {
+    String canaryFile = this.canaryFile;
+    String configFile = this.configFile;
     if (canaryFile != null && configFile != null) {
-      throw new Args.UsageException("give either a rollout config file or --canary VERSION.json, not both");
+      throw new UsageException("give either a rollout config file or --canary VERSION.json, not both");
     }
     if (canaryFile == null && configFile == null) {
-      throw new Args.UsageException("--canary VERSION.json is required, or a rollout config file as the argument");
+      throw new UsageException("--canary VERSION.json is required, or a rollout config file as the argument");
     }
     String file = canaryFile != null ? canaryFile : configFile;
     JsonNode doc;
@@ -156,8 +166,7 @@ public final class StartCommand implements Command {
       }
       doc = envelope(doc);
     }
-    String id = a.option("id", null);
-    StartRequestCodec.Read read = StartRequestCodec.read(doc, id, null, PromotionOptions.actor(), a.option("reason", null));
+    StartRequestCodec.Read read = StartRequestCodec.read(doc, id, null, PromotionOptions.actor(), reason);
     if (read instanceof StartRequestCodec.Read.Invalid bad) {
       err.println("canaryctl start: " + file + " is not a canary version: " + bad.summary());
       return FAILED;
@@ -169,26 +178,26 @@ public final class StartCommand implements Command {
           + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), request.canary(),
           request.pricing(), request.stages(), request.actor(), request.reason());
     }
-    Optional<String> stack = Remote.stackName(a, clients);
+    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
     if (stack.isPresent()) {
-      return startOnStack(stack.get(), doc, request, ok.check(), a, out, err, file);
+      return startOnStack(stack.get(), doc, request, ok.check(), out, err, file);
     }
-    String base = a.option("config", null);
     Path baseline = base != null ? Path.of(base) : given != null ? Path.of(file) : null;
-    try (LocalPromotionState state = PromotionOptions.open(a, baseline, err)) {
+    try (LocalPromotionState state = PromotionOptions.open(stateOptions, baseline, err)) {
       state.catchUp();
       LocalPromotionState.Settings s = state.settings();
       LocalPromotionState.Settings wanted = new LocalPromotionState.Settings(
-          a.longOption("stage-seconds", s.stageSeconds(), 1, 365L * 86_400),
-          (int) a.longOption("max-inconclusive-waits", s.maxInconclusiveWaits(), 0, 100),
-          a.longOption("approval-timeout-seconds", s.approvalTimeoutSeconds(), 1, 365L * 86_400));
+          UsageException.within("--stage-seconds", stageSeconds, s.stageSeconds(), 1, 365L * 86_400),
+          (int) UsageException.within("--max-inconclusive-waits", maxInconclusiveWaits, s.maxInconclusiveWaits(), 0,
+              100),
+          UsageException.within("--approval-timeout-seconds", approvalTimeoutSeconds, s.approvalTimeoutSeconds(), 1,
+              365L * 86_400));
       try {
         state.settings(wanted);
       } catch (IllegalStateException e) {
         err.println("canaryctl start: " + e.getMessage());
         return FAILED;
       }
-      boolean json = a.flag("json");
       if (state.seededFrom() != null && !json) {
         out.println("(new local state in " + state.directory() + ": the stable version comes from " + state.seededFrom() + ")");
       }
@@ -197,7 +206,7 @@ public final class StartCommand implements Command {
         change.ifPresent(c -> out.print(c.render()));
         otherStable(given, state.config()).ifPresent(note -> out.println("(note: " + note + ")"));
       }
-      String refusal = change.map(c -> refusal(c, a)).orElse(null);
+      String refusal = change.map(this::refusal).orElse(null);
       if (refusal != null) {
         state.save();
         if (json) {
@@ -263,12 +272,12 @@ public final class StartCommand implements Command {
   }
 
   /** Why the change alone refuses this start, or null. */
-  private static String refusal(ChangeReport c, Args a) {
-    if (c.identical() && !a.flag("allow-identical")) {
+  private String refusal(ChangeReport c) {
+    if (c.identical() && !allowIdentical) {
       return "the canary is the same version as the stable one being served: " + c.recommendation().reason()
           + ". To run an A/A rollout on purpose, pass --allow-identical.";
     }
-    if (!c.identical() && c.need() == CanaryNeed.NOT_NEEDED && !a.flag("yes")) {
+    if (!c.identical() && c.need() == CanaryNeed.NOT_NEEDED && !yes) {
       return "this change needs no canary: " + c.recommendation().reason() + ". To start the rollout anyway, pass --yes.";
     }
     return null;
@@ -289,7 +298,7 @@ public final class StartCommand implements Command {
   }
 
   /** Checks the version against the schema here, then POST /rollouts on the stack's API. */
-  private int startOnStack(String stackName, JsonNode doc, StartRequest request, ConfigCheck check, Args a,
+  private int startOnStack(String stackName, JsonNode doc, StartRequest request, ConfigCheck check,
       PrintStream out, PrintStream err, String file) {
     List<Double> stages = request.stages() != null ? request.stages() : List.of(5.0, 25.0, 50.0, 100.0);
     RolloutConfig candidate = new RolloutConfig(RolloutConfig.SCHEMA_VERSION, RolloutConfig.DEFAULT_APPLICATION,
@@ -310,8 +319,8 @@ public final class StartCommand implements Command {
     if (request.reason() != null) {
       envelope.put("reason", request.reason());
     }
-    return Remote.connect("start", stackName, a, clients, err)
-        .map(t -> RemoteRollouts.start(envelope, t, a.flag("json"), out, err)).orElse(FAILED);
+    return Remote.connect("start", stackName, where, clients, err)
+        .map(t -> RemoteRollouts.start(envelope, t, json, out, err)).orElse(FAILED);
   }
 
   /** A whole rollout config as the start envelope: its canary, pricing, stages, rollout id and application. */

@@ -14,41 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code canaryctl status [ROLLOUT]}: on the stack, one rollout (with the latest verdict and the quality judge's cost) or
  * the list of them; on the local state, the rollouts, what their workflow waits for, what the
  * rollout in the config changes (recomputed from the config's stable and canary), and the config.
  */
-public final class StatusCommand implements Command {
-
-  private final Remote.Clients clients;
-
-  public StatusCommand() {
-    this(Remote.Clients.standard());
-  }
-
-  StatusCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
-
-  @Override
-  public String name() {
-    return "status";
-  }
-
-  @Override
-  public String summary() {
-    return "show the rollouts, what each workflow waits for, the latest verdict and the quality judge's cost";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: ./canaryctl status [ROLLOUT] [--judge-call-price USD] [--stack NAME] [--region R] [--json]
-               ./canaryctl status [ROLLOUT] --local [--all] [--state DIR] [--json]
-
+@Command(name = "status",
+    header = "show the rollouts, what each workflow waits for, the latest verdict and the quality judge's cost",
+    customSynopsis = {
+        "./canaryctl status [ROLLOUT] [--judge-call-price USD] [--stack NAME] [--region R] [--json]",
+        "       ./canaryctl status [ROLLOUT] --local [--all] [--state DIR] [--json]"},
+    description = """
         On the stack (GET /rollouts/ROLLOUT, signed): the rollout's state, stage and canary percent, what its
         workflow waits for (the end of the stage, or a person's decision, with the command that gives it), the
         latest verdict with its comparison table, what the quality judge has cost it (the answers it judged since
@@ -57,48 +38,65 @@ public final class StatusCommand implements Command {
         cost), and a console link to its Step Functions execution. Without ROLLOUT (GET /rollouts): the
         application's active rollouts and its most recent ended one; exactly one active is shown as with ROLLOUT.
 
-        With --local: shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with --all: every
-        rollout), each with its stage and what its workflow waits for: the end of the stage (then the gate runs),
-        or a person's decision, and for the rollout the config serves, what it changes (its canary against its
-        stable: the changes, whether they need a canary, the rows to watch; in one line, or in full with ROLLOUT). The local workflow catches up with the
-        clock first, so a stage whose time is over has its gate run now. The last line is the config as served.
+        With --local: shows the active rollouts of the local state (with ROLLOUT: that one, ended or not; with
+        --all: every rollout), each with its stage and what its workflow waits for: the end of the stage (then the
+        gate runs), or a person's decision, and for the rollout the config serves, what it changes (its canary
+        against its stable: the changes, whether they need a canary, the rows to watch; in one line, or in full
+        with ROLLOUT). The local workflow catches up with the clock first, so a stage whose time is over has its
+        gate run now. The last line is the config as served.""",
+    exitCodeList = {"0:shown", "1:no such rollout", "2:usage error"})
+public final class StatusCommand implements Subcommand {
 
-        Options:
-          --all        every rollout, ended ones too (--local)
-          --judge-call-price USD
-                       the price of one quality-judge call (default: the stack's QualityJudgeCallPriceUsd
-                       output, else 0.0007, about 800 input and 20 output tokens on Claude 3.5 Haiku)
-        """ + Remote.HELP + PromotionOptions.STATE_HELP + """
+  private final Remote.Clients clients;
 
-        Exit codes: 0 shown, 1 no such rollout, 2 usage error.
-        """;
+  @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id (default: the"
+      + " active rollouts)")
+  String rolloutId;
+
+  @Option(names = "--all", description = "every rollout, ended ones too (--local)")
+  boolean all;
+
+  @Option(names = "--judge-call-price", paramLabel = "USD", description = "the price of one quality-judge call"
+      + " (default: the stack's QualityJudgeCallPriceUsd output, else 0.0007, about 800 input and 20 output tokens"
+      + " on Claude 3.5 Haiku)")
+  Double judgeCallPrice;
+
+  @Mixin
+  StackOptions where;
+
+  @Mixin
+  StateOptions stateOptions;
+
+  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
+  boolean json;
+
+  StatusCommand(Remote.Clients clients) {
+    this.clients = clients;
   }
 
   @Override
-  public int run(List<String> argv, PrintStream out, PrintStream err) {
-    Args a = Args.parse(argv, Remote.flags(Set.of("json", "all")), Remote.valued(Set.of("state", "judge-call-price")));
-    if (a.positionals().size() > 1) {
-      throw new Args.UsageException("expected at most one rollout id");
-    }
-    Optional<String> stack = Remote.stackName(a, clients);
+  public int run(PrintStream out, PrintStream err) {
+    List<String> positionals = rolloutId == null ? List.of() : List.of(rolloutId);
+    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
     if (stack.isPresent()) {
-      Double price = a.option("judge-call-price", null) == null ? null
-          : a.doubleOption("judge-call-price", RemoteRollouts.DEFAULT_JUDGE_CALL_PRICE_USD, 0, 10);
-      return Remote.connect("status", stack.get(), a, clients, err)
-          .map(t -> a.positionals().isEmpty() ? RemoteRollouts.list(t, clients, price, a.flag("json"), out, err)
-              : RemoteRollouts.status(a.positionals().get(0), t, clients, price, a.flag("json"), out, err))
+      Double price = judgeCallPrice == null ? null
+          : UsageException.within("--judge-call-price", judgeCallPrice, RemoteRollouts.DEFAULT_JUDGE_CALL_PRICE_USD, 0,
+              10);
+      return Remote.connect("status", stack.get(), where, clients, err)
+          .map(t -> positionals.isEmpty() ? RemoteRollouts.list(t, clients, price, json, out, err)
+              : RemoteRollouts.status(positionals.get(0), t, clients, price, json, out, err))
           .orElse(FAILED);
     }
-    if (a.option("judge-call-price", null) != null) {
-      throw new Args.UsageException("--judge-call-price is for the stack: the local state counts no judged answers");
+    if (judgeCallPrice != null) {
+      throw new UsageException("--judge-call-price is for the stack: the local state counts no judged answers");
     }
-    try (LocalPromotionState state = PromotionOptions.open(a, null, err)) {
+    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
       state.catchUp();
       state.save();
       InProcessWorkflow wf = state.workflow();
       List<RolloutState> shown = new ArrayList<>();
-      if (a.positionals().size() == 1) {
-        String id = a.positionals().get(0);
+      if (positionals.size() == 1) {
+        String id = positionals.get(0);
         Optional<RolloutState> s = wf.executions().stream().filter(e -> e.rolloutId().equals(id)).findFirst()
             .flatMap(e -> state.store().get(e.application(), e.rolloutId()));
         if (s.isEmpty()) {
@@ -109,10 +107,10 @@ public final class StatusCommand implements Command {
       } else {
         for (InProcessWorkflow.Execution e : wf.executions()) {
           state.store().get(e.application(), e.rolloutId())
-              .filter(s -> a.flag("all") || !s.status().isTerminal()).ifPresent(shown::add);
+              .filter(s -> all || !s.status().isTerminal()).ifPresent(shown::add);
         }
       }
-      if (a.flag("json")) {
+      if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", state.directory().toString());
         m.put("rollouts", shown.stream().map(s -> {
@@ -139,7 +137,7 @@ public final class StatusCommand implements Command {
         out.println("  workflow: " + RolloutText.workflowLine(wf.execution(s.application(), s.rolloutId()), "./canaryctl"));
         out.println("  last: " + s.reason());
         Optional<ChangeReport> change = change(state.config(), s);
-        if (change.isPresent() && a.positionals().size() == 1) {
+        if (change.isPresent() && positionals.size() == 1) {
           change.get().render().lines().forEach(l -> out.println("  " + l));
         } else {
           change.ifPresent(ch -> out.println("  change: " + ch.oneLine()));

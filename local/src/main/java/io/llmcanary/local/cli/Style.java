@@ -15,6 +15,11 @@ public final class Style {
     return new Style(System.console() != null && System.getenv("NO_COLOR") == null);
   }
 
+  /** Whether this style paints (a terminal, no NO_COLOR). */
+  public boolean colour() {
+    return colour;
+  }
+
   public String outcome(Outcome o) {
     if (o == null) {
       return "";

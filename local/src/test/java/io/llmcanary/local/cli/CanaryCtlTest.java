@@ -59,7 +59,7 @@ class CanaryCtlTest {
   @Test
   void eachCommandHasItsOwnHelp() {
     assertThat(run("simulate", "--help")).isZero();
-    assertThat(out()).contains("--scenario NAME").contains("--users N");
+    assertThat(out()).contains("--scenario=NAME").contains("--users=N");
   }
 
   @Test
