@@ -1,5 +1,6 @@
 package io.llmcanary.aws.stepfunctions;
 
+import io.llmcanary.codec.Json;
 import io.llmcanary.core.promotion.WorkflowStarter;
 import java.util.Map;
 import java.util.Objects;
@@ -45,33 +46,15 @@ public final class StepFunctionsWorkflowStarter implements WorkflowStarter {
 
   /** The execution input: application, rollout id and the configured settings, as JSON. */
   String input(String application, String rolloutId) {
-    StringBuilder b = new StringBuilder("{\"application\":").append(quote(application))
-        .append(",\"rolloutId\":").append(quote(rolloutId));
-    settings.forEach((k, v) -> b.append(',').append(quote(k)).append(':')
-        .append(v instanceof Number || v instanceof Boolean ? v.toString() : quote(String.valueOf(v))));
-    return b.append('}').toString();
+    com.fasterxml.jackson.databind.node.ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("application", application).put("rolloutId", rolloutId);
+    settings.forEach((k, v) -> n.set(k, Json.MAPPER.valueToTree(
+        v instanceof Number || v instanceof Boolean ? v : String.valueOf(v))));
+    return n.toString();
   }
 
   static String executionName(String rolloutId) {
     String name = rolloutId.replaceAll("[^A-Za-z0-9_-]", "-");
     return name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME);
-  }
-
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }
