@@ -43,6 +43,8 @@ public final class FeedbackTokens {
   public static final int MAX_TOKEN_CHARS = 1024;
 
   private final List<ThreadLocal<Mac>> macs;
+  /** Per key, the last {application, rolloutId, tag}: the tag is the same for every answer of a rollout. */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<String[]> tags;
   private final Duration ttl;
   private final Duration clockSkew;
 
@@ -65,6 +67,7 @@ public final class FeedbackTokens {
       list.add(ThreadLocal.withInitial(() -> mac(spec)));
     }
     this.macs = List.copyOf(list);
+    this.tags = new java.util.concurrent.atomic.AtomicReferenceArray<>(list.size());
     this.ttl = ttl;
     this.clockSkew = clockSkew;
   }
@@ -77,7 +80,7 @@ public final class FeedbackTokens {
     Mac mac = macs.get(0).get();
     String rid = field(t.requestId(), "requestId");
     int bit = (t.version() == Variant.CANARY ? 1 : 0) ^ mask(mac, rid);
-    String payload = String.join("|", rid, rolloutTag(mac, field(t.application(), "application"),
+    String payload = String.join("|", rid, rolloutTag(0, mac, field(t.application(), "application"),
         field(t.rolloutId(), "rolloutId")), Integer.toString(bit), Long.toString(t.issuedAtEpochSecond()), field(t.userKey(), "userKey"));
     String signed = PREFIX + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
     byte[] tag = mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
@@ -118,10 +121,13 @@ public final class FeedbackTokens {
     }
     byte[] signedBytes = signed.getBytes(StandardCharsets.US_ASCII);
     Mac signer = null;
-    for (ThreadLocal<Mac> mac : macs) {
+    int signerKey = -1;
+    for (int k = 0; k < macs.size(); k++) {
+      Mac mac = macs.get(k).get();
       // Constant-time comparison: no timing oracle for forging a MAC byte by byte.
-      if (MessageDigest.isEqual(mac.get().doFinal(signedBytes), given)) {
-        signer = mac.get();
+      if (MessageDigest.isEqual(mac.doFinal(signedBytes), given)) {
+        signer = mac;
+        signerKey = k;
         break;
       }
     }
@@ -140,7 +146,7 @@ public final class FeedbackTokens {
       return malformed();
     }
     int bit = Integer.parseInt(f[2]) ^ mask(signer, f[0]);
-    if (!f[1].equals(rolloutTag(signer, application, rolloutId))) {
+    if (!f[1].equals(rolloutTag(signerKey, signer, application, rolloutId))) {
       return new TokenCheck.Refused(TokenCheck.Reason.WRONG_ROLLOUT,
           "the feedback token belongs to another rollout than the one running now; feedback is only taken for the current rollout");
     }
@@ -160,6 +166,17 @@ public final class FeedbackTokens {
           "the feedback token has expired: feedback is taken for " + ttl.toHours() + " h after the answer");
     }
     return new TokenCheck.Valid(t);
+  }
+
+  /** {@link #rolloutTag(Mac, String, String)} of key {@code key}, computed once per rollout rather than per answer. */
+  private String rolloutTag(int key, Mac mac, String application, String rolloutId) {
+    String[] last = tags.get(key);
+    if (last != null && last[0].equals(application) && last[1].equals(rolloutId)) {
+      return last[2];
+    }
+    String tag = rolloutTag(mac, application, rolloutId);
+    tags.set(key, new String[] {application, rolloutId, tag});
+    return tag;
   }
 
   /** The application and rollout as 16 characters of a keyed hash: comparable by us, opaque to the client. */
