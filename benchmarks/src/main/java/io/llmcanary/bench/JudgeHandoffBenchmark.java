@@ -154,11 +154,11 @@ public class JudgeHandoffBenchmark {
     ChatModels stub = new ChatModels(Map.of("offline", request -> result));
     FixedConfigSource source = new FixedConfigSource(config);
     plain = new ChatService(source, stub, emf, counters, tokens, pseudonyms, ProxySettings.defaults(),
-        Clock.systemUTC(), System::nanoTime, JudgeHandoff.NONE);
+        Clock.systemUTC(), System::nanoTime, JudgeHandoff.NONE, io.llmcanary.codec.JsonAnswers.INSTANCE);
     wired = new ChatService(source, stub, emf, counters, tokens, pseudonyms, ProxySettings.defaults(),
-        Clock.systemUTC(), System::nanoTime, toStub);
+        Clock.systemUTC(), System::nanoTime, toStub, io.llmcanary.codec.JsonAnswers.INSTANCE);
     down = new ChatService(source, stub, emf, counters, tokens, pseudonyms, ProxySettings.defaults(),
-        Clock.systemUTC(), System::nanoTime, toNowhere);
+        Clock.systemUTC(), System::nanoTime, toNowhere, io.llmcanary.codec.JsonAnswers.INSTANCE);
     conversation = List.of(new ChatMessage("user", "What is a canary release, and why does it help?"),
         new ChatMessage("assistant", ProxyWorkBenchmark.ANSWER.substring(0, 200)),
         new ChatMessage("user", "How is the share raised?"));

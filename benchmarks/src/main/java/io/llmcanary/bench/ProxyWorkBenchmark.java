@@ -67,6 +67,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
 public class ProxyWorkBenchmark {
 
+  private static final AnswerQuality CHECKS = new AnswerQuality(io.llmcanary.codec.JsonAnswers.INSTANCE);
+
   static final String ANSWER = ("Canary releases send a new version to a small share of users first, compare it "
       + "with the stable version on quality, latency, cost and errors, and widen the share only when it holds up. ")
       .repeat(6);
@@ -115,7 +117,7 @@ public class ProxyWorkBenchmark {
     EmfStdout emf = new EmfStdout("LlmCanary", discard::println);
     ChatModels stub = new ChatModels(Map.of("offline", request -> result));
     service = new ChatService(source, stub, emf, emf, tokens, pseudonyms, ProxySettings.defaults(),
-        Clock.systemUTC(), System::nanoTime);
+        Clock.systemUTC(), System::nanoTime, io.llmcanary.codec.JsonAnswers.INSTANCE);
     app = ChatProxyWiring.builder().configSource(source).models(stub).secret(SECRET, null)
         .output(discard::println).build();
     users = new String[4096];
@@ -175,7 +177,7 @@ public class ProxyWorkBenchmark {
 
   @Benchmark
   public AnswerCheck qualityChecks() {
-    return AnswerQuality.check(result, false);
+    return CHECKS.check(result, false);
   }
 
   @Benchmark

@@ -419,7 +419,7 @@ public final class ChatProxyWiring {
       FeedbackTokens tokens = new FeedbackTokens(keys.feedbackKeys(), feedbackTtl, Duration.ofMinutes(5));
       UserPseudonymizer pseudonyms = new UserPseudonymizer(keys.pseudonymKey(), keys.previousPseudonymKey());
       ChatService chat = new ChatService(source, models, emf, emf, tokens, pseudonyms, settings, clock, nanoTime,
-          judgeHandoff);
+          judgeHandoff, io.llmcanary.codec.JsonAnswers.INSTANCE);
       FeedbackLedger ledger = feedbackLedger != null ? feedbackLedger : new InMemoryFeedbackLedger(clock);
       FeedbackService feedback = new FeedbackService(source, tokens, pseudonyms, ledger, emf, emf, settings, clock);
       return new ChatProxyApp(chat, feedback, new RequestValidator(limits), log, nanoTime, exposeVersion);

@@ -94,7 +94,7 @@ class ChatProxyHandlerEventsTest {
   @Test
   void aJsonResponseFormatGetsAJsonAnswer() {
     JsonNode body = proxy.invokeEvent("chat-json-response").json();
-    assertThat(io.llmcanary.core.quality.JsonSyntax.isValid(body.path("answer").asText())).isTrue();
+    assertThat(io.llmcanary.codec.JsonAnswers.INSTANCE.isValid(body.path("answer").asText())).isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {1} {2} {3}")

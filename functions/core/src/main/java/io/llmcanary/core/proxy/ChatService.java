@@ -15,6 +15,7 @@ import io.llmcanary.core.ports.MetricsSink;
 import io.llmcanary.core.quality.AnswerCheck;
 import io.llmcanary.core.qualityjudge.JudgeDispatch;
 import io.llmcanary.core.quality.AnswerQuality;
+import io.llmcanary.core.quality.JsonValidity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,17 +55,20 @@ public final class ChatService {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final JudgeDispatch judge;
+  private final AnswerQuality quality;
 
   public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
-      FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime) {
-    this(config, models, metrics, counters, tokens, pseudonyms, settings, clock, nanoTime, JudgeHandoff.NONE);
+      FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime,
+      JsonValidity json) {
+    this(config, models, metrics, counters, tokens, pseudonyms, settings, clock, nanoTime, JudgeHandoff.NONE, json);
   }
 
   /** With the quality judge's hand-off: sampled answers that passed the checks go to {@code judgeHandoff}. */
   public ChatService(SnapshotConfigSource config, ChatModels models, MetricsSink metrics, ProxyCounters counters,
       FeedbackTokens tokens, UserPseudonymizer pseudonyms, ProxySettings settings, Clock clock, LongSupplier nanoTime,
-      JudgeHandoff judgeHandoff) {
+      JudgeHandoff judgeHandoff, JsonValidity json) {
     this.judge = new JudgeDispatch(judgeHandoff);
+    this.quality = new AnswerQuality(json);
     this.config = config;
     this.router = new VersionRouter(settings.maxConfigAge(), settings.fallbackStable(), settings.defaultApplication());
     this.models = models;
@@ -200,7 +204,7 @@ public final class ChatService {
       ChatResult r = model.complete(new ChatRequest(spec, request.messages(), request.jsonResponse(),
           timeout));
       double ms = (nanoTime.getAsLong() - start) / 1e6;
-      return new Attempt(r, AnswerQuality.check(r, request.jsonResponse()), null, ms);
+      return new Attempt(r, quality.check(r, request.jsonResponse()), null, ms);
     } catch (ChatModelException e) {
       return new Attempt(null, null, e.kind(), (nanoTime.getAsLong() - start) / 1e6);
     } catch (RuntimeException e) {

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Cheap automatic checks on each answer: empty, refusal, cut off by max tokens, invalid JSON when JSON was asked
  * for. They run on every request inside the proxy's 1 ms budget, so they look at finish reasons and at most the
- * first {@value #REFUSAL_WINDOW} characters for refusal phrases; the JSON check is a single allocation-free pass.
+ * first {@value #REFUSAL_WINDOW} characters for refusal phrases; the JSON check is the injected {@link JsonValidity}
+ * (the codec module's streaming parse, only when JSON was asked for).
  *
  * <p>The refusal phrases are English; an answer in another language is only caught through the provider's
  * content-filter finish reason.
@@ -24,9 +25,13 @@ public final class AnswerQuality {
       "i must decline", "i'm sorry, but i can", "i am sorry, but i can", "sorry, but i can't",
       "as an ai language model, i can");
 
-  private AnswerQuality() {}
+  private final JsonValidity json;
 
-  public static AnswerCheck check(ChatResult result, boolean jsonRequested) {
+  public AnswerQuality(JsonValidity json) {
+    this.json = java.util.Objects.requireNonNull(json, "json");
+  }
+
+  public AnswerCheck check(ChatResult result, boolean jsonRequested) {
     String finish = result.finishReason();
     if ("content_filter".equals(finish)) {
       return AnswerCheck.REFUSAL;
@@ -38,7 +43,7 @@ public final class AnswerQuality {
     if ("max_tokens".equals(finish)) {
       return AnswerCheck.TRUNCATED;
     }
-    if (jsonRequested && !JsonSyntax.isValid(text)) {
+    if (jsonRequested && !json.isValid(text)) {
       return AnswerCheck.INVALID_JSON;
     }
     if (isRefusal(text)) {

@@ -47,7 +47,7 @@ class ChatServiceTest {
   ChatService service(ProxySettings settings) {
     return new ChatService(config, new ChatModels(Map.of("fake", fake)), metrics::add,
         (app, rollout, id, ok, ts) -> fallbacks.add(rollout + ":" + id + ":" + ok), tokens,
-        new UserPseudonymizer(keys.pseudonymKey()), settings, Clock.fixed(NOW, ZoneOffset.UTC), nanos::get);
+        new UserPseudonymizer(keys.pseudonymKey()), settings, Clock.fixed(NOW, ZoneOffset.UTC), nanos::get, Fixtures.JSON);
   }
 
   ChatService service() {
@@ -141,7 +141,7 @@ class ChatServiceTest {
         counted.add(res.wireName());
       }
     }, tokens, new UserPseudonymizer(keys.pseudonymKey()), ProxySettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC),
-        nanos::get, handoff);
+        nanos::get, handoff, Fixtures.JSON);
   }
 
   @Test
@@ -226,7 +226,7 @@ class ChatServiceTest {
   @Test
   void aVersionNamingAProviderThatIsNotSetUpFailsAsAModelErrorOfThatVersion() {
     ChatService s = new ChatService(config, new ChatModels(Map.of()), metrics::add, ProxyCounters.NONE, tokens,
-        new UserPseudonymizer(keys.pseudonymKey()), ProxySettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), nanos::get);
+        new UserPseudonymizer(keys.pseudonymKey()), ProxySettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), nanos::get, Fixtures.JSON);
     assertThat(((ChatOutcome.Refused) s.chat(request(false), "r")).error().refusal()).isEqualTo(Refusal.MODEL_ERROR);
     assertThat(metrics.get(0).error()).isTrue();
   }

@@ -70,7 +70,7 @@ class CyclingUserIdsSimulationTest {
     ProxySettings settings = ProxySettings.defaults().withUserIdentity(mode);
     ChatService chat = new ChatService(config,
         new ChatModels(Map.of("fake", r -> new ChatResult("An answer.", 3, 4, "stop"))), m -> { },
-        ProxyCounters.NONE, tokens, pseudonyms, settings, clock, System::nanoTime);
+        ProxyCounters.NONE, tokens, pseudonyms, settings, clock, System::nanoTime, Fixtures.JSON);
     FeedbackService a = new FeedbackService(config, tokens, pseudonyms, ledger, accepted::add, ProxyCounters.NONE,
         settings, clock);
     FeedbackService b = new FeedbackService(config, tokens, pseudonyms, ledger, accepted::add, ProxyCounters.NONE,

@@ -8,6 +8,18 @@ import java.util.Map;
 
 final class Fixtures {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The answers' JSON check for core's tests (the proxy's is the codec module's JsonAnswers). */
+  static final io.llmcanary.core.quality.JsonValidity JSON = text -> {
+    try {
+      return text != null && !text.isBlank() && STRICT.readTree(text) != null;
+    } catch (Exception e) {
+      return false;
+    }
+  };
+
   static final VersionSpec STABLE = new VersionSpec("model-s", "fake", "You are helpful.", List.of(), 0.7, 256);
   static final VersionSpec CANARY = new VersionSpec("model-c", "fake", "You are concise.", List.of(), 0.7, 256);
 

@@ -58,7 +58,7 @@ class HostileFeedbackTest {
 
   ChatService chat() {
     return new ChatService(config, new ChatModels(Map.of("fake", r -> new ChatResult("An answer.", 3, 4, "stop"))),
-        m -> { }, ProxyCounters.NONE, tokens, pseudonyms, settings, clock, System::nanoTime);
+        m -> { }, ProxyCounters.NONE, tokens, pseudonyms, settings, clock, System::nanoTime, Fixtures.JSON);
   }
 
   /** A real token: what {@code /chat} gave {@code user} for answer {@code requestId}. */

@@ -9,13 +9,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AnswerQualityTest {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final AnswerQuality CHECKS = new AnswerQuality(text -> {
+    try {
+      return !text.isBlank() && STRICT.readTree(text) != null;
+    } catch (Exception e) {
+      return false;
+    }
+  });
+
   private static ChatResult answer(String text, String finish) {
     return new ChatResult(text, 10, 20, finish);
   }
 
   @Test
   void aPlainAnswerPassesAndCountsNoCheckFailure() {
-    AnswerCheck c = AnswerQuality.check(answer("Canary releases limit the blast radius.", "stop"), false);
+    AnswerCheck c = CHECKS.check(answer("Canary releases limit the blast radius.", "stop"), false);
     assertThat(c).isEqualTo(AnswerCheck.PASSED);
     assertThat(c.failed()).isFalse();
   }
@@ -23,24 +33,24 @@ class AnswerQualityTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "\n\t "})
   void anEmptyOrBlankAnswerFailsAsEmpty(String text) {
-    assertThat(AnswerQuality.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.EMPTY);
+    assertThat(CHECKS.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.EMPTY);
     assertThat(AnswerCheck.EMPTY.failed()).isTrue();
   }
 
   @Test
   void aNullAnswerFailsAsEmpty() {
-    assertThat(AnswerQuality.check(answer(null, "stop"), false)).isEqualTo(AnswerCheck.EMPTY);
+    assertThat(CHECKS.check(answer(null, "stop"), false)).isEqualTo(AnswerCheck.EMPTY);
   }
 
   @Test
   void anAnswerCutOffByMaxTokensFailsAsTruncated() {
-    assertThat(AnswerQuality.check(answer("Canary releases limit the", "max_tokens"), false))
+    assertThat(CHECKS.check(answer("Canary releases limit the", "max_tokens"), false))
         .isEqualTo(AnswerCheck.TRUNCATED);
   }
 
   @Test
   void aContentFilterStopFailsAsRefusalEvenWithText() {
-    assertThat(AnswerQuality.check(answer("partial", "content_filter"), false)).isEqualTo(AnswerCheck.REFUSAL);
+    assertThat(CHECKS.check(answer("partial", "content_filter"), false)).isEqualTo(AnswerCheck.REFUSAL);
   }
 
   @ParameterizedTest
@@ -51,30 +61,30 @@ class AnswerQualityTest {
       "Sorry, but I can't assist with that.",
       "As an AI language model, I cannot do that."})
   void aRefusalPhraseAtTheStartFailsAsRefusal(String text) {
-    assertThat(AnswerQuality.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.REFUSAL);
+    assertThat(CHECKS.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.REFUSAL);
   }
 
   @Test
   void aRefusalPhraseFarIntoALongAnswerIsNotARefusal() {
     String text = "x".repeat(AnswerQuality.REFUSAL_WINDOW + 10) + " I can't help noticing the pattern.";
-    assertThat(AnswerQuality.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.PASSED);
+    assertThat(CHECKS.check(answer(text, "stop"), false)).isEqualTo(AnswerCheck.PASSED);
   }
 
   @Test
   void invalidJsonFailsOnlyWhenJsonWasAskedFor() {
     ChatResult r = answer("Here you go: {\"a\": 1}", "stop");
-    assertThat(AnswerQuality.check(r, true)).isEqualTo(AnswerCheck.INVALID_JSON);
-    assertThat(AnswerQuality.check(r, false)).isEqualTo(AnswerCheck.PASSED);
+    assertThat(CHECKS.check(r, true)).isEqualTo(AnswerCheck.INVALID_JSON);
+    assertThat(CHECKS.check(r, false)).isEqualTo(AnswerCheck.PASSED);
   }
 
   @Test
   void jsonInAMarkdownFenceIsNotJson() {
-    assertThat(AnswerQuality.check(answer("```json\n{\"a\": 1}\n```", "stop"), true)).isEqualTo(AnswerCheck.INVALID_JSON);
+    assertThat(CHECKS.check(answer("```json\n{\"a\": 1}\n```", "stop"), true)).isEqualTo(AnswerCheck.INVALID_JSON);
   }
 
   @Test
   void validJsonPassesWhenJsonWasAskedFor() {
-    assertThat(AnswerQuality.check(answer(" {\"answer\": \"yes\", \"n\": [1, 2.5e3, null]}\n", "stop"), true))
+    assertThat(CHECKS.check(answer(" {\"answer\": \"yes\", \"n\": [1, 2.5e3, null]}\n", "stop"), true))
         .isEqualTo(AnswerCheck.PASSED);
   }
 }

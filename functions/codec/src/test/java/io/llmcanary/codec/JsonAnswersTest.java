@@ -1,4 +1,4 @@
-package io.llmcanary.core.quality;
+package io.llmcanary.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,8 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class JsonSyntaxTest {
+/** The answers check of the proxy: strict RFC 8259, one value, bounded depth; agrees with Jackson's tree parser. */
+class JsonAnswersTest {
 
   private static final ObjectMapper STRICT = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -23,20 +24,20 @@ class JsonSyntaxTest {
   @ValueSource(strings = {"{}", "[]", "0", "-0.5e+10", "\"\\u00e9\\n\"", "true", "null", " {\"a\":[1,{\"b\":false}]} ",
       "[[[]]]", "{\"k\":\"v\",\"k2\":-12.75E-3}"})
   void acceptsValidJson(String s) {
-    assertThat(JsonSyntax.isValid(s)).isTrue();
+    assertThat(JsonAnswers.INSTANCE.isValid(s)).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "{", "{\"a\":}", "{\"a\" 1}", "[1,]", "{,}", "01", "1.", ".5", "-", "+1", "tru",
       "\"unterminated", "\"bad \\x escape\"", "{} {}", "{'a':1}", "NaN", "[1 2]", "\"tab\tinside\"", "{\"a\":1,}"})
   void refusesInvalidJson(String s) {
-    assertThat(JsonSyntax.isValid(s)).isFalse();
+    assertThat(JsonAnswers.INSTANCE.isValid(s)).isFalse();
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {JsonSyntax.MAX_DEPTH + 5, 100_000})
+  @ValueSource(ints = {JsonAnswers.MAX_DEPTH + 5, 100_000})
   void refusesNestingDeeperThanTheLimitWithoutOverflowingTheStack(int depth) {
-    assertThat(JsonSyntax.isValid("[".repeat(depth) + "]".repeat(depth))).isFalse();
+    assertThat(JsonAnswers.INSTANCE.isValid("[".repeat(depth) + "]".repeat(depth))).isFalse();
   }
 
   @Property(tries = 500)
@@ -48,7 +49,7 @@ class JsonSyntaxTest {
     } catch (Exception e) {
       jackson = false;
     }
-    assertThat(JsonSyntax.isValid(s)).as(s).isEqualTo(jackson);
+    assertThat(JsonAnswers.INSTANCE.isValid(s)).as(s).isEqualTo(jackson);
   }
 
   @Provide
