@@ -31,6 +31,7 @@ final class SecretRotation {
 
   /** The proxy to answer with; starts a background refresh when one is due. */
   ChatProxyApp app() {
+    ChatProxyApp current = app; // this request is answered by the proxy as it is now, whatever the refresh does
     if (secret.due() && refreshing.compareAndSet(false, true)) {
       Thread.ofVirtual().name("secret-refresh").start(() -> {
         try {
@@ -40,7 +41,7 @@ final class SecretRotation {
         }
       });
     }
-    return app;
+    return current;
   }
 
   /** After a SnapStart restore: read at once, since the snapshot may be older than the last rotation. */
