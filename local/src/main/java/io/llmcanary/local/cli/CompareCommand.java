@@ -2,11 +2,9 @@ package io.llmcanary.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
-import io.llmcanary.codec.EmfParser;
 import io.llmcanary.codec.GuardrailsJson;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.health.HealthCheck;
-import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.JudgeInput;
 import io.llmcanary.core.judge.MetricRow;
@@ -22,7 +20,6 @@ import io.llmcanary.local.aws.RolloutApi;
 import io.llmcanary.local.promotion.LocalPromotionState;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,25 +194,24 @@ public final class CompareCommand implements Subcommand {
             + " with their tables.");
         return FAILED;
       }
-      RecordedMetrics metrics = new RecordedMetrics();
-      Instant last;
+      EmfLog log;
       try {
-        last = read(Path.of(metricsFile), metrics);
+        log = EmfLog.read(Path.of(metricsFile));
       } catch (IOException e) {
         err.println("canaryctl compare: cannot read " + metricsFile + ": " + e.getMessage());
         return FAILED;
       }
-      if (last == null) {
+      if (log.empty()) {
         err.println("canaryctl compare: no EMF metric lines in " + metricsFile + " (the lines ./canaryctl serve"
             + " prints with \"_aws\" in them)");
         return FAILED;
       }
       // the log's own clock: a recorded log judged later still shows its traffic
-      Instant now = last.plusSeconds(60);
+      Instant now = Instant.ofEpochMilli(log.lastMillis()).plusSeconds(60);
       Window w = window(hours, s.stageStartedAt(), s.status().isTerminal() ? s.updatedAt() : null, now);
       Guardrails g = HealthCheck.guardrailsFor(s, state.config());
       String from = HealthCheck.deploysGuardrailsOf(s, state.config()) ? "deployed config" : "defaults";
-      MetricsQuery q = metrics;
+      MetricsQuery q = log.metrics();
       JudgeInput input = q.fetch(s.application(), s.rolloutId(), w.from(), w.to());
       Verdict v = policy.rollbackCheck(input, g);
       Map<String, Object> where = new LinkedHashMap<>();
@@ -224,19 +220,6 @@ public final class CompareCommand implements Subcommand {
       return print(s.application(), s.rolloutId(), s.status().name(), RolloutStateMachine.describe(s), w, from, input,
           v, where, json, out, "(local state " + state.directory() + ", metrics " + metricsFile + ")");
     }
-  }
-
-  /** Records every EMF line of the file; answers the last line's time, null when there was none. */
-  private static Instant read(Path file, RecordedMetrics sink) throws IOException {
-    long last = Long.MIN_VALUE;
-    for (String line : Files.readAllLines(file)) {
-      var m = EmfParser.parse(line.trim());
-      if (m.isPresent()) {
-        sink.record(m.get());
-        last = Math.max(last, m.get().timestampMillis());
-      }
-    }
-    return last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last);
   }
 
   /** What was judged: [from, to), and why those bounds. */

@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -100,23 +99,16 @@ public final class HealthCheckInvoke {
     Instant start;
     Instant end;
     if (a.metrics != null) {
-      List<String> lines;
+      EmfLog log;
       try {
-        lines = Files.readAllLines(Path.of(a.metrics));
+        log = EmfLog.read(Path.of(a.metrics));
       } catch (IOException e) {
         err.println("canaryctl invoke health-check: cannot read " + a.metrics + ": " + e.getMessage());
         return Subcommand.FAILED;
       }
-      long first = Long.MAX_VALUE;
-      long last = Long.MIN_VALUE;
-      for (String line : lines) {
-        var m = EmfParser.parse(line.trim());
-        if (m.isPresent()) {
-          metrics.record(m.get());
-          first = Math.min(first, m.get().timestampMillis());
-          last = Math.max(last, m.get().timestampMillis());
-        }
-      }
+      metrics = log.metrics();
+      long first = log.firstMillis();
+      long last = log.lastMillis();
       if (metrics.size() == 0) {
         err.println("canaryctl invoke health-check: no EMF metric lines in " + a.metrics);
         return Subcommand.FAILED;

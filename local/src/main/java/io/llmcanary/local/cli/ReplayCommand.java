@@ -2,14 +2,12 @@ package io.llmcanary.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
-import io.llmcanary.codec.EmfParser;
 import io.llmcanary.codec.Json;
 import io.llmcanary.codec.GuardrailsJson;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
 import io.llmcanary.core.judge.Verdict;
-import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.ports.MetricsQuery;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.replay.Replay;
@@ -18,10 +16,8 @@ import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.local.aws.RolloutApi;
 import io.llmcanary.local.promotion.LocalPromotionState;
 import io.llmcanary.local.promotion.RolloutText;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,8 +182,7 @@ public final class ReplayCommand implements Subcommand {
       return Optional.empty();
     }
     Remote.Target t = target.get();
-    RolloutApi.Response resp = t.api().get("/rollouts/" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)
-        .replace("+", "%20"), t.stack().application());
+    RolloutApi.Response resp = t.api().get("/rollouts/" + RemoteRollouts.enc(id), t.stack().application());
     if (!resp.ok()) {
       Remote.refused("replay", resp, err);
       return Optional.empty();
@@ -210,25 +205,11 @@ public final class ReplayCommand implements Subcommand {
 
   private Optional<Source> offline(String id, PrintStream err) throws IOException {
     Path log = Path.of(emf);
-    RecordedMetrics metrics = new RecordedMetrics();
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    String app = null;
-    try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-      for (String line; (line = in.readLine()) != null; ) {
-        int brace = line.indexOf("{\"_aws\"");
-        if (brace < 0) {
-          continue; // a log line that is not EMF, or a prefix (`aws logs tail` prints the time and stream first)
-        }
-        Optional<RequestMetrics> m = EmfParser.parse(line.substring(brace).trim());
-        if (m.isPresent() && id.equals(m.get().rolloutId())) {
-          metrics.record(m.get());
-          app = app == null ? m.get().application() : app;
-          first = Math.min(first, m.get().timestampMillis());
-          last = Math.max(last, m.get().timestampMillis());
-        }
-      }
-    }
+    EmfLog read = EmfLog.read(log, m -> id.equals(m.rolloutId()));
+    RecordedMetrics metrics = read.metrics();
+    long first = read.firstMillis();
+    long last = read.lastMillis();
+    String app = read.application();
     if (app == null) {
       err.println("canaryctl replay: no EMF lines of rollout " + id + " in " + log
           + " (the proxies write one per request, with \"Rollout\": \"" + id + "\")");
