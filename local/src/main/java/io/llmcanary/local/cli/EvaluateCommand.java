@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
 import io.llmcanary.core.judge.SequentialJudge;
@@ -96,7 +97,7 @@ public final class EvaluateCommand implements Subcommand {
         }
         perPolicy.put(p.getKey(), SimulateCommand.summaryJson(sum));
         rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |", s.id(), p.getKey(),
-            pct(sum.falseRollbackRate()), pct(sum.detectionRate()), pct(sum.detectedInStage1()),
+            Percent.share(sum.falseRollbackRate()), Percent.share(sum.detectionRate()), Percent.share(sum.detectedInStage1()),
             n(sum.delayMedian()), n(sum.delayP90()), outcomes(sum.outcomes())));
       }
       byScenario.put(s.id(), perPolicy);
@@ -114,10 +115,6 @@ public final class EvaluateCommand implements Subcommand {
     out.println("|---|---|---|---|---|---|---|---|");
     rows.forEach(out::println);
     return OK;
-  }
-
-  private static String pct(double d) {
-    return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%.1f%%", d * 100);
   }
 
   private static String n(double d) {

@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
 import io.llmcanary.core.judge.SequentialJudge;
@@ -267,7 +268,7 @@ public final class SimulateCommand implements Subcommand {
   }
 
   private static String rate(Object o) {
-    return o == null ? "-" : String.format(Locale.ROOT, "%.1f%%", ((Double) o) * 100);
+    return o == null ? "-" : Percent.share((Double) o);
   }
 
   private static String checks(Object o) {

@@ -53,7 +53,7 @@ public record OperatorCommands(
 
   /** Commands to run the health check again for this one rollout (it also resumes unfinished rollback steps). */
   public List<String> rerun(String application, String rolloutId) {
-    String payload = "{\"application\":\"" + application + "\",\"rolloutId\":\"" + rolloutId + "\"}";
+    String payload = PastedInput.compact().text("application", application).text("rolloutId", rolloutId).toString();
     List<String> c = new ArrayList<>();
     if (functionName != null) {
       c.add("aws lambda invoke --function-name " + functionName + regionFlag()

@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.judge.EvidenceWording.*;
 import static io.llmcanary.core.judge.MetricEvidence.*;
 
@@ -25,23 +26,11 @@ record CostEvidence(VersionStats s, VersionStats c, long minRequests, double cvB
 
   @Override
   public Optional<String> shortfall() {
-    Optional<String> bad = requestShortfall(s, c, 1);
-    if (bad.isPresent()) {
-      return bad;
-    }
-    for (VersionStats v : List.of(s, c)) {
-      if (!(v.costSum() >= 0) || !Double.isFinite(v.costSum())) {
-        return Optional.of("invalid " + (v == s ? "stable" : "canary") + " cost sum (" + shown(v.costSum()) + ")");
-      }
-    }
-    Optional<String> few = requestShortfall(s, c, minRequests);
-    if (few.isPresent()) {
-      return few;
-    }
-    if (s.costSum() == 0 && c.costSum() > 0) {
-      return Optional.of("stable costs nothing: no ratio to judge");
-    }
-    return Optional.empty();
+    return unusable(s, c, (v, who) -> v.costSum() >= 0 && Double.isFinite(v.costSum()) ? Optional.empty()
+            : Optional.of("invalid " + who + " cost sum (" + shown(v.costSum()) + ")"))
+        .or(() -> requestShortfall(s, c, minRequests))
+        .or(() -> s.costSum() == 0 && c.costSum() > 0
+            ? Optional.of("stable costs nothing: no ratio to judge") : Optional.empty());
   }
 
   private boolean bothFree() {
@@ -60,7 +49,7 @@ record CostEvidence(VersionStats s, VersionStats c, long minRequests, double cvB
     }
     double r = credibleRatio(rollbackRatio);
     MixtureTest t = test(r, Math.abs(rollbackRatio - r), alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary above " + pct(r) + " of stable") + cvNote());
+    return new Check(t.crediblyPositive(), describe(t, "canary above " + Percent.share(r) + " of stable") + cvNote());
   }
 
   @Override
@@ -69,7 +58,7 @@ record CostEvidence(VersionStats s, VersionStats c, long minRequests, double cvB
       return new Check(false, "both versions cost nothing");
     }
     MixtureTest t = test(ratio, Math.abs(ratio - 1), alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary above " + pct(ratio) + " of stable") + cvNote());
+    return new Check(t.crediblyPositive(), describe(t, "canary above " + Percent.share(ratio) + " of stable") + cvNote());
   }
 
   @Override
@@ -78,7 +67,7 @@ record CostEvidence(VersionStats s, VersionStats c, long minRequests, double cvB
       return new Check(true, "both versions cost nothing");
     }
     MixtureTest t = test(ratio, Math.abs(ratio - 1), alpha);
-    return new Check(t.crediblyNegative(), describe(t, "canary within " + pct(ratio) + " of stable") + cvNote());
+    return new Check(t.crediblyNegative(), describe(t, "canary within " + Percent.share(ratio) + " of stable") + cvNote());
   }
 
   /** Like quality's: variance at the null's means, stable's moved up one standard error, never the canary's. */

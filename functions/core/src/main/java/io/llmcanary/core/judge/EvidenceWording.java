@@ -12,10 +12,6 @@ final class EvidenceWording {
     return String.format(Locale.ROOT, "%.2fx", ratio);
   }
 
-  static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
-
   static String confidence(double alpha) {
     double c = 100 * (1 - alpha);
     return c >= 99.95 ? String.format(Locale.ROOT, "%.4f%%", c) : String.format(Locale.ROOT, "%.2f%%", c);

@@ -77,30 +77,15 @@ final class LatencyEvidence implements MetricEvidence {
 
   @Override
   public Optional<String> shortfall() {
-    Optional<String> bad = requestShortfall(s, c, 1);
-    if (bad.isPresent()) {
-      return bad;
-    }
-    for (VersionStats v : List.of(s, c)) {
-      String who = v == s ? "stable" : "canary";
+    return unusable(s, c, (v, who) -> {
       if (!Double.isNaN(v.latencyP95Ms()) && !(v.latencyP95Ms() >= 0 && Double.isFinite(v.latencyP95Ms()))) {
         return Optional.of("invalid " + who + " p95 (" + shown(v.latencyP95Ms()) + ")");
       }
-      if ((v == s ? stableSeries : canarySeries) == null) {
-        return Optional.of("invalid value in the " + who + " p95 series");
-      }
-    }
-    Optional<String> few = requestShortfall(s, c, minRequests);
-    if (few.isPresent()) {
-      return few;
-    }
-    int m = canarySeries.length;
-    int n = stableSeries.length;
-    if (m < minPeriods || n < minPeriods) {
-      return Optional.of(String.format(Locale.ROOT, "%d %s p95 periods (minimum %d)",
-          Math.min(m, n), m < minPeriods ? "canary" : "stable", minPeriods));
-    }
-    return Optional.empty();
+      return (v == s ? stableSeries : canarySeries) == null
+          ? Optional.of("invalid value in the " + who + " p95 series") : Optional.empty();
+    })
+        .or(() -> requestShortfall(s, c, minRequests))
+        .or(() -> fewer(stableSeries.length, canarySeries.length, minPeriods, "p95 periods"));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.Guardrails;
 import java.util.Locale;
 
@@ -62,11 +63,11 @@ public enum Metric {
       case JUDGE_SCORE -> "rollback if < " + pctOf(g.rollbackJudgeScoreRatio()) + " of stable";
       case PREFERENCE -> "rollback if canary preferred < " + pctOf(g.rollbackPreference());
       case CHECK_FAILURES -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
-          num(g.rollbackCheckFailureRatio()), EvidenceWording.pct(g.minCheckFailureIncrease()));
+          num(g.rollbackCheckFailureRatio()), Percent.share(g.minCheckFailureIncrease()));
       case LATENCY -> "rollback if > " + pctOf(g.rollbackLatencyP95Ratio()) + " of stable";
       case COST -> "rollback if > " + pctOf(g.rollbackCostRatio()) + " of stable";
       case ERROR_RATE -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
-          num(g.rollbackErrorRateRatio()), EvidenceWording.pct(g.minErrorRateIncrease()));
+          num(g.rollbackErrorRateRatio()), Percent.share(g.minErrorRateIncrease()));
     };
   }
 
@@ -76,11 +77,11 @@ public enum Metric {
       case JUDGE_SCORE -> "gate: >= " + pctOf(g.gateJudgeScoreRatio()) + " of stable";
       case PREFERENCE -> "gate: canary preferred >= " + pctOf(g.gatePreference());
       case CHECK_FAILURES -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
-          num(g.gateCheckFailureRatio()), EvidenceWording.pct(g.minCheckFailureIncrease()));
+          num(g.gateCheckFailureRatio()), Percent.share(g.minCheckFailureIncrease()));
       case LATENCY -> "gate: <= " + pctOf(g.gateLatencyP95Ratio()) + " of stable";
       case COST -> "gate: <= " + pctOf(g.gateCostRatio()) + " of stable";
       case ERROR_RATE -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
-          num(g.gateErrorRateRatio()), EvidenceWording.pct(g.minErrorRateIncrease()));
+          num(g.gateErrorRateRatio()), Percent.share(g.minErrorRateIncrease()));
     };
   }
 
@@ -90,10 +91,10 @@ public enum Metric {
     }
     return switch (this) {
       case QUALITY, JUDGE_SCORE, PREFERENCE -> String.format(Locale.ROOT, "%.3f", v);
-      case CHECK_FAILURES -> EvidenceWording.pct(v);
+      case CHECK_FAILURES -> Percent.share(v);
       case LATENCY -> String.format(Locale.ROOT, "%.0f ms", v);
       case COST -> String.format(Locale.ROOT, "$%.5f", v);
-      case ERROR_RATE -> EvidenceWording.pct(v);
+      case ERROR_RATE -> Percent.share(v);
     };
   }
 

@@ -3,6 +3,7 @@ package io.llmcanary.core.judge;
 import io.llmcanary.core.metrics.VersionStats;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * What one window says about one metric, and the questions the {@link SequentialJudge} asks of it. Every
@@ -77,12 +78,29 @@ sealed interface MetricEvidence
     if (s.requests() == 0 || c.requests() == 0) {
       return Optional.of("no " + (s.requests() == 0 ? "stable" : "canary") + " requests");
     }
-    if (c.requests() < minRequests || s.requests() < minRequests) {
-      boolean canaryShort = c.requests() < minRequests;
-      return Optional.of(String.format(Locale.ROOT, "%d %s requests (minimum %d)",
-          canaryShort ? c.requests() : s.requests(), canaryShort ? "canary" : "stable", minRequests));
+    return fewer(s.requests(), c.requests(), minRequests, "requests");
+  }
+
+  /**
+   * The common head of every metric's {@link #shortfall}: counts no window can have, no requests on a side, then
+   * the first side whose metric data is unusable ({@code invalid} is asked of stable, then canary, with the
+   * side's name).
+   */
+  static Optional<String> unusable(VersionStats s, VersionStats c,
+      BiFunction<VersionStats, String, Optional<String>> invalid) {
+    return requestShortfall(s, c, 1)
+        .or(() -> invalid.apply(s, "stable"))
+        .or(() -> invalid.apply(c, "canary"));
+  }
+
+  /** "12 canary judged answers (minimum 30)" when a side has fewer than {@code minimum}; canary named first. */
+  static Optional<String> fewer(long stableCount, long canaryCount, long minimum, String noun) {
+    if (canaryCount >= minimum && stableCount >= minimum) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    boolean canaryShort = canaryCount < minimum;
+    return Optional.of(String.format(Locale.ROOT, "%d %s %s (minimum %d)",
+        canaryShort ? canaryCount : stableCount, canaryShort ? "canary" : "stable", noun, minimum));
   }
 
 }

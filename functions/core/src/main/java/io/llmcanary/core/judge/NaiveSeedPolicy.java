@@ -3,6 +3,7 @@ package io.llmcanary.core.judge;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
+import io.llmcanary.core.rollout.Percent;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
     VersionStats c = w.canary();
     List<MetricRow> rows = List.of(
         rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
-            "rollback if < " + pct(g.rollbackQualityRatio()) + " of stable",
+            "rollback if < " + Percent.ofRatio(g.rollbackQualityRatio()) + " of stable",
             c.meanQuality() < g.rollbackQualityRatio() * s.meanQuality()),
         informational(Metric.LATENCY, p95(s), p95(c), s.requests(), c.requests()),
         informational(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests()),
@@ -60,13 +61,13 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
     VersionStats c = w.canary();
     List<MetricRow> rows = List.of(
         rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
-            "gate: >= " + pct(g.gateQualityRatio()) + " of stable",
+            "gate: >= " + Percent.ofRatio(g.gateQualityRatio()) + " of stable",
             !(c.meanQuality() >= g.gateQualityRatio() * s.meanQuality())),
         rule(Metric.LATENCY, p95(s), p95(c), s.requests(), c.requests(),
-            "gate: <= " + pct(g.gateLatencyP95Ratio()) + " of stable",
+            "gate: <= " + Percent.ofRatio(g.gateLatencyP95Ratio()) + " of stable",
             !(p95(c) <= g.gateLatencyP95Ratio() * p95(s))),
         rule(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests(),
-            "gate: <= " + pct(g.gateCostRatio()) + " of stable",
+            "gate: <= " + Percent.ofRatio(g.gateCostRatio()) + " of stable",
             !(c.meanCost() <= g.gateCostRatio() * s.meanCost())),
         informational(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests()));
     return verdict(Verdict.Kind.PROMOTION_GATE, rows);
@@ -108,10 +109,6 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
 
   private static double p95(VersionStats v) {
     return v.latencyP95Ms();
-  }
-
-  private static String pct(double ratio) {
-    return String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
   }
 
   private static WindowStats recentOf(JudgeInput input) {

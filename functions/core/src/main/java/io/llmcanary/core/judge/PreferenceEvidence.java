@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.judge.EvidenceWording.*;
 import static io.llmcanary.core.judge.MetricEvidence.*;
 
@@ -36,18 +37,14 @@ record PreferenceEvidence(ScoreStats p, VersionStats s, VersionStats c, long min
 
   @Override
   public Optional<String> shortfall() {
-    Optional<String> bad = requestShortfall(s, c, 1);
-    if (bad.isPresent()) {
-      return bad;
-    }
-    if (p.invalid() || !Double.isFinite(p.squares())) {
-      return Optional.of("invalid preference sums (" + shown(p.sum()) + ", squares " + shown(p.squares()) + " over "
-          + p.count() + " comparisons)");
-    }
-    if (p.count() < minSamples) {
-      return Optional.of(String.format(Locale.ROOT, "%d pairwise comparisons (minimum %d)", p.count(), minSamples));
-    }
-    return Optional.empty();
+    return requestShortfall(s, c, 1)
+        .or(() -> p.invalid() || !Double.isFinite(p.squares())
+            ? Optional.of("invalid preference sums (" + shown(p.sum()) + ", squares " + shown(p.squares()) + " over "
+                + p.count() + " comparisons)")
+            : Optional.empty())
+        .or(() -> p.count() < minSamples
+            ? Optional.of(String.format(Locale.ROOT, "%d pairwise comparisons (minimum %d)", p.count(), minSamples))
+            : Optional.empty());
   }
 
   @Override
@@ -59,19 +56,19 @@ record PreferenceEvidence(ScoreStats p, VersionStats s, VersionStats c, long min
   public Check crediblyWorse(double rollbackRatio, double alpha) {
     double r = credibleRatio(rollbackRatio);
     MixtureTest t = test(r * EVEN, Math.abs(rollbackRatio - r) * EVEN, alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + pct(r * EVEN)));
+    return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + Percent.share(r * EVEN)));
   }
 
   @Override
   public Check crediblyPast(double ratio, double alpha) {
     MixtureTest t = test(ratio * EVEN, Math.abs(1 - ratio) * EVEN, alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + pct(ratio * EVEN)));
+    return new Check(t.crediblyPositive(), describe(t, "canary preferred below " + Percent.share(ratio * EVEN)));
   }
 
   @Override
   public Check crediblyWithin(double ratio, double alpha) {
     MixtureTest t = test(ratio * EVEN, Math.abs(1 - ratio) * EVEN, alpha);
-    return new Check(t.crediblyNegative(), describe(t, "canary preferred at least " + pct(ratio * EVEN)));
+    return new Check(t.crediblyNegative(), describe(t, "canary preferred at least " + Percent.share(ratio * EVEN)));
   }
 
   /** H₀ boundary: mean preference = p0; positive estimate = canary worse. */

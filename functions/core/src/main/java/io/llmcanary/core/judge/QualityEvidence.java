@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.judge.EvidenceWording.*;
 import static io.llmcanary.core.judge.MetricEvidence.*;
 
@@ -43,22 +44,10 @@ record QualityEvidence(Metric metric, String noun, VersionStats s, VersionStats 
 
   @Override
   public Optional<String> shortfall() {
-    Optional<String> bad = requestShortfall(s, c, 1);
-    if (bad.isPresent()) {
-      return bad;
-    }
-    for (VersionStats v : List.of(s, c)) {
-      if (!(v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount())) {
-        return Optional.of("invalid " + (v == s ? "stable" : "canary") + " " + metric + " sum ("
-            + shown(v.qualitySum()) + " over " + v.qualityCount() + " " + noun + ")");
-      }
-    }
-    if (c.qualityCount() < minSamples || s.qualityCount() < minSamples) {
-      boolean canaryShort = c.qualityCount() < minSamples;
-      return Optional.of(String.format(Locale.ROOT, "%d %s %s (minimum %d)",
-          canaryShort ? c.qualityCount() : s.qualityCount(), canaryShort ? "canary" : "stable", noun, minSamples));
-    }
-    return Optional.empty();
+    return unusable(s, c, (v, who) -> v.qualitySum() >= 0 && v.qualitySum() <= v.qualityCount() ? Optional.empty()
+            : Optional.of("invalid " + who + " " + metric + " sum (" + shown(v.qualitySum()) + " over "
+                + v.qualityCount() + " " + noun + ")"))
+        .or(() -> fewer(s.qualityCount(), c.qualityCount(), minSamples, noun));
   }
 
   @Override
@@ -70,19 +59,19 @@ record QualityEvidence(Metric metric, String noun, VersionStats s, VersionStats 
   public Check crediblyWorse(double rollbackRatio, double alpha) {
     double r = credibleRatio(rollbackRatio);
     MixtureTest t = test(r, Math.abs(rollbackRatio - r), alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary below " + pct(r) + " of stable"));
+    return new Check(t.crediblyPositive(), describe(t, "canary below " + Percent.share(r) + " of stable"));
   }
 
   @Override
   public Check crediblyPast(double ratio, double alpha) {
     MixtureTest t = test(ratio, Math.abs(1 - ratio), alpha);
-    return new Check(t.crediblyPositive(), describe(t, "canary below " + pct(ratio) + " of stable"));
+    return new Check(t.crediblyPositive(), describe(t, "canary below " + Percent.share(ratio) + " of stable"));
   }
 
   @Override
   public Check crediblyWithin(double ratio, double alpha) {
     MixtureTest t = test(ratio, Math.abs(1 - ratio), alpha);
-    return new Check(t.crediblyNegative(), describe(t, "canary at least " + pct(ratio) + " of stable"));
+    return new Check(t.crediblyNegative(), describe(t, "canary at least " + Percent.share(ratio) + " of stable"));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.judge.EvidenceWording.*;
 import static io.llmcanary.core.judge.MetricEvidence.*;
 
@@ -80,7 +81,7 @@ record RateEvidence(Metric metric, String events, VersionStats s, VersionStats c
     MixtureTest floorTest = floorTest(alpha);
     boolean holds = log >= -Math.log(alpha) && floorTest.crediblyPositive();
     return new Check(holds, sprtDetail("canary above " + times(ratio) + " stable", log, alpha) + "; "
-        + describe(floorTest, "canary above stable + " + pct(floor)));
+        + describe(floorTest, "canary above stable + " + Percent.share(floor)));
   }
 
   /** Within max(ratio × stable, stable + floor) needs only one of the two: alpha split between them (union bound). */
@@ -91,7 +92,7 @@ record RateEvidence(Metric metric, String events, VersionStats s, VersionStats c
     MixtureTest floorTest = floorTest(alpha - ratioAlpha);
     boolean holds = log >= -Math.log(ratioAlpha) || floorTest.crediblyNegative();
     return new Check(holds, sprtDetail("canary below " + times(ratio) + " stable", log, ratioAlpha) + "; "
-        + describe(floorTest, "canary below stable + " + pct(floor)));
+        + describe(floorTest, "canary below stable + " + Percent.share(floor)));
   }
 
   private double sprt(double nullRatio, double[] alternatives) {

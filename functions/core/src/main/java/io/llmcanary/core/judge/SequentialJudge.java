@@ -1,5 +1,6 @@
 package io.llmcanary.core.judge;
 
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
@@ -195,7 +196,7 @@ public final class SequentialJudge implements CanaryPolicy {
       Guardrails g) {
     if (m == Metric.ERROR_RATE && (sharedOutage(stage, g) || sharedOutage(recent, g))) {
       return inconclusive(es, threshold, "both versions above the hard ceiling "
-          + EvidenceWording.pct(g.hardCeilingErrorRate()) + ": a shared outage, not judged against canary",
+          + Percent.share(g.hardCeilingErrorRate()) + ": a shared outage, not judged against canary",
           "error_rate: both versions failing (shared outage?)");
     }
     Optional<String> shortfall = es.shortfall();
@@ -243,12 +244,12 @@ public final class SequentialJudge implements CanaryPolicy {
         || sharedOutage(w, g)) {
       return Optional.empty();
     }
-    String stableText = s.requests() == 0 ? "no stable requests" : "stable " + EvidenceWording.pct(s.errorRate());
+    String stableText = s.requests() == 0 ? "no stable requests" : "stable " + Percent.share(s.errorRate());
     String headline = String.format(Locale.ROOT, "error_rate %s over %d canary requests %s is above the hard ceiling %s (%s)",
-        EvidenceWording.pct(c.errorRate()), c.requests(), where, EvidenceWording.pct(g.hardCeilingErrorRate()), stableText);
+        Percent.share(c.errorRate()), c.requests(), where, Percent.share(g.hardCeilingErrorRate()), stableText);
     String detail = String.format(Locale.ROOT, "%s: hard ceiling, %d of %d canary requests failed (> %s over >= %d requests)",
-        where, c.errors(), c.requests(), EvidenceWording.pct(g.hardCeilingErrorRate()), g.hardCeilingMinRequests());
-    return Optional.of(new Judged(row(e, threshold + "; hard ceiling " + EvidenceWording.pct(g.hardCeilingErrorRate()),
+        where, c.errors(), c.requests(), Percent.share(g.hardCeilingErrorRate()), g.hardCeilingMinRequests());
+    return Optional.of(new Judged(row(e, threshold + "; hard ceiling " + Percent.share(g.hardCeilingErrorRate()),
         Outcome.REGRESSION, detail), headline, true));
   }
 

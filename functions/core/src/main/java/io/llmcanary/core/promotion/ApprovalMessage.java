@@ -2,6 +2,7 @@ package io.llmcanary.core.promotion;
 
 import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.change.ChangeReport;
+import io.llmcanary.core.alerts.PastedInput;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
@@ -78,7 +79,7 @@ final class ApprovalMessage {
 
   /** The exact input of an ApprovePromotion execution. */
   static String consoleInput(RolloutState s, String decision, String reason) {
-    return "{\"application\": " + JsonText.quote(s.application()) + ", \"rolloutId\": " + JsonText.quote(s.rolloutId())
-        + ", \"decision\": " + JsonText.quote(decision) + ", \"reason\": " + JsonText.quote(reason) + "}";
+    return PastedInput.spaced().text("application", s.application()).text("rolloutId", s.rolloutId())
+        .text("decision", decision).text("reason", reason).toString();
   }
 }

@@ -1,6 +1,7 @@
 package io.llmcanary.core.promotion;
 
 import io.llmcanary.core.rollout.Percent;
+import io.llmcanary.core.alerts.PastedInput;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.StagePlan;
@@ -54,8 +55,8 @@ final class PromotionAlerts {
    */
   static Alert workflowFailed(String application, String rolloutId, String what, String where, String executionArn,
       String execution) {
-    String input = "{\"application\": " + JsonText.quote(application) + ", \"rolloutId\": " + JsonText.quote(rolloutId)
-        + ", \"resume\": true}";
+    String input = PastedInput.spaced().text("application", application).text("rolloutId", rolloutId)
+        .flag("resume", true).toString();
     String stateMachine = stateMachineOf(executionArn);
     return new Alert(Alert.Kind.WORKFLOW_FAILED, application, rolloutId,
         "[llm-canary] Promotion workflow failed: " + application + "/" + rolloutId,

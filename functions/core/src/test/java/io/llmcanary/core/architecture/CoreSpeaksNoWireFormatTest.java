@@ -20,13 +20,14 @@ class CoreSpeaksNoWireFormatTest {
   private static final Path MAIN = Path.of(System.getProperty("canary.root", "../.."), "functions/core/src/main/java");
   private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/|//[^\\n]*");
   private static final Pattern HTTP_STATUS = Pattern.compile("\\b(400|401|403|404|405|409|429|500|502|503|504)\\b");
-  private static final Pattern JSON_TEXT = Pattern.compile("\"\\{\\\\\"");
+  /** A JSON object opening ({@code "{\"}) or a JSON key ({@code \":}) inside a string literal. */
+  private static final Pattern JSON_TEXT = Pattern.compile("\"\\{\\\\\"|\\\\\":");
   /** Where core writes JSON text, and why it is text for a person, not a wire format. */
   private static final Map<String, String> JSON_TEXTS = Map.of(
-      "io/llmcanary/core/promotion/JsonText.java", "the ApprovePromotion input a person pastes into the console",
-      "io/llmcanary/core/promotion/PromotionAlerts.java", "prints that console input in an alert",
-      "io/llmcanary/core/promotion/ApprovalMessage.java", "prints that console input in the approval message",
-      "io/llmcanary/core/alerts/OperatorCommands.java", "an `aws lambda invoke --payload` command an alert prints",
+      "io/llmcanary/core/alerts/PastedInput.java", "the execution input or invoke payload a person pastes from an alert",
+      "io/llmcanary/core/promotion/ApprovalMessage.java", "the API body a person sends to approve, shown as an example",
+      "io/llmcanary/core/promotion/ApplyStageAction.java", "a refusal telling a person which input field resumes",
+      "io/llmcanary/core/proxy/RequestValidator.java", "a 400's message naming the accepted responseFormat values",
       "io/llmcanary/core/chat/OfflineChatModel.java", "the offline model's answer when JSON is asked for");
 
   private static Map<String, String> code() throws IOException {
