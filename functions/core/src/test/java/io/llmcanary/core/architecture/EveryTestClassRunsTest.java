@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class EveryTestClassRunsTest {
 
   private static final Pattern TEST_METHOD =
-      Pattern.compile("@(Test|Property|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\\b");
+      Pattern.compile("@(?:[\\w.]+\\.)?(Test|Property|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\\b");
   private static final Pattern RUN_NAME = Pattern.compile("(.*(Test|Tests|TestCase|IT)|Test.*|IT.*)\\.java");
 
   @Test
