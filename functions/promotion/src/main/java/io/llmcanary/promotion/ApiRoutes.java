@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.codec.GuardrailsJson;
 import io.llmcanary.codec.Json;
+import io.llmcanary.codec.RolloutJson;
 import io.llmcanary.codec.StartRequestCodec;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.health.HealthCheck;
@@ -13,7 +14,6 @@ import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
-import io.llmcanary.core.rollout.RolloutStateMachine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -131,7 +131,7 @@ final class ApiRoutes {
       return error(404, "not_found", "no rollout " + rolloutId + " in application " + application);
     }
     RolloutState st = s.get();
-    Map<String, Object> out = summary(st);
+    Map<String, Object> out = RolloutJson.summary(st);
     out.put("executionArn", st.executionArn());
     out.put("reason", st.reason());
     // what the health check judges this rollout with, chosen as it chooses (HealthCheck.guardrailsFor)
@@ -165,26 +165,10 @@ final class ApiRoutes {
     shown.sort(Comparator.comparing(RolloutState::createdAt, Comparator.nullsLast(Comparator.reverseOrder())));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("application", application);
-    out.put("rollouts", shown.stream().map(ApiRoutes::summary).toList());
+    out.put("rollouts", shown.stream().map(RolloutJson::summary).toList());
     out.put("active", shown.stream().filter(st -> !st.status().isTerminal()).count());
     out.put("note", "active rollouts and the most recent ended one; GET /rollouts/{rolloutId} shows any rollout");
     return respond(200, out);
-  }
-
-  private static Map<String, Object> summary(RolloutState st) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("application", st.application());
-    out.put("rolloutId", st.rolloutId());
-    out.put("status", st.status().name());
-    out.put("ended", st.status().isTerminal());
-    out.put("description", RolloutStateMachine.describe(st));
-    out.put("stage", st.stageIndex() + 1);
-    out.put("stages", st.plan().percents());
-    out.put("canaryPercent", st.canaryPercent());
-    out.put("startedAt", String.valueOf(st.createdAt()));
-    out.put("stageStartedAt", String.valueOf(st.stageStartedAt()));
-    out.put("updatedAt", String.valueOf(st.updatedAt()));
-    return out;
   }
 
   /** The config AppConfig has deployed; null when it cannot be read (then the defaults apply, as in the check). */

@@ -1,5 +1,6 @@
 package io.llmcanary.local.promotion;
 
+import io.llmcanary.codec.RolloutJson;
 import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
@@ -8,7 +9,6 @@ import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.promotion.WorkflowRoutes.State;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
-import io.llmcanary.core.rollout.RolloutStateMachine;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,16 +48,7 @@ public final class RolloutText {
   }
 
   public static Map<String, Object> rollout(RolloutState s, Optional<InProcessWorkflow.Execution> e, String cli) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("application", s.application());
-    m.put("rolloutId", s.rolloutId());
-    m.put("status", s.status().name());
-    m.put("description", RolloutStateMachine.describe(s));
-    m.put("stage", s.stageIndex() + 1);
-    m.put("stages", s.plan().percents());
-    m.put("canaryPercent", s.canaryPercent());
-    m.put("stageStartedAt", String.valueOf(s.stageStartedAt()));
-    m.put("updatedAt", String.valueOf(s.updatedAt()));
+    Map<String, Object> m = RolloutJson.summary(s);
     m.put("reason", s.reason());
     m.put("workflow", workflowLine(e, cli));
     e.ifPresent(x -> {
