@@ -3,6 +3,7 @@ package io.llmcanary.aws;
 import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.ports.RolloutStore.CreateResult;
 import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
@@ -365,6 +366,7 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     item.put("stageIndex", n(event.stageIndex()));
     putIfPresent(item, "reason", event.reason());
     putIfPresent(item, "table", event.table());
+    putIfPresent(item, "outcome", event.outcome() == null ? null : event.outcome().name());
     return item;
   }
 
@@ -513,6 +515,7 @@ public final class DynamoDbRolloutStore implements RolloutStore {
   }
 
   private static AuditEvent toEvent(Map<String, AttributeValue> item) {
+    String outcome = str(item, "outcome");
     String from = str(item, "fromStatus");
     String to = str(item, "toStatus");
     return new AuditEvent(
@@ -525,7 +528,8 @@ public final class DynamoDbRolloutStore implements RolloutStore {
         to == null ? null : RolloutStatus.valueOf(to),
         Integer.parseInt(item.get("stageIndex").n()),
         str(item, "reason"),
-        str(item, "table"));
+        str(item, "table"),
+        outcome == null ? null : Outcome.valueOf(outcome));
   }
 
   private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

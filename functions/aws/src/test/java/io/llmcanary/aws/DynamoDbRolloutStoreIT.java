@@ -7,6 +7,7 @@ import io.llmcanary.core.ports.RolloutStore.CreateResult.ApplicationBusy;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.Created;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.IdTaken;
 import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutCommand;
@@ -204,9 +205,10 @@ class DynamoDbRolloutStoreIT {
     RolloutState s = running("chat", "r1");
     store.create(s);
     AuditEvent started = new AuditEvent("chat", "r1", T0, "ops", "TRANSITION", null, RolloutStatus.RUNNING, 0, "started", null);
-    AuditEvent verdict = AuditEvent.decision(s, T0.plusSeconds(900), "health-check", "VERDICT", "HEALTHY",
-        "Metric  Stable  Canary  Diff\navg_quality  0.870  0.871  +0.1%");
-    AuditEvent halfSecond = AuditEvent.decision(s, T0.plusMillis(900_500), "health-check", "VERDICT", "INCONCLUSIVE", null);
+    AuditEvent verdict = AuditEvent.judged(s, T0.plusSeconds(900), "health-check", "VERDICT", Outcome.HEALTHY,
+        "all rows healthy", "Metric  Stable  Canary  Diff\navg_quality  0.870  0.871  +0.1%");
+    AuditEvent halfSecond = AuditEvent.judged(s, T0.plusMillis(900_500), "health-check", "VERDICT",
+        Outcome.INCONCLUSIVE, "too few", null);
     AuditEvent sameInstantA = AuditEvent.decision(s, T0.plusSeconds(1800), "health-check", "VERDICT", "first", null);
     AuditEvent sameInstantB = AuditEvent.decision(s, T0.plusSeconds(1800), "health-check", "ALERT", "second", null);
     AuditEvent otherRollout = new AuditEvent("chat", "r2", T0.plusSeconds(1), "ops", "TRANSITION", null,
@@ -222,6 +224,8 @@ class DynamoDbRolloutStoreIT {
 
     assertThat(store.history("chat", "r1")).containsExactly(started, verdict, halfSecond, sameInstantA, sameInstantB);
     assertThat(store.history("chat", "r2")).containsExactly(otherRollout);
+    assertThat(store.history("chat", "r1")).extracting(AuditEvent::outcome)
+        .containsExactly(null, Outcome.HEALTHY, Outcome.INCONCLUSIVE, null, null);
     assertThat(store.history("chat", "none")).isEmpty();
   }
 

@@ -12,7 +12,6 @@ import io.llmcanary.core.promotion.Actor;
 import io.llmcanary.core.promotion.DecisionResult;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionRequest.Decide;
-import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -139,7 +138,7 @@ final class ApiRoutes {
     out.put("guardrails", GuardrailsJson.toMap(HealthCheck.guardrailsFor(st, deployed)));
     out.put("guardrailsFrom", HealthCheck.deploysGuardrailsOf(st, deployed) ? "deployed config" : "defaults");
     List<Map<String, Object>> history = promotion.ports().store().history(application, rolloutId).stream()
-        .map(ApiRoutes::event).toList();
+        .map(RolloutJson::event).toList();
     out.put("history", history);
     return respond(200, out);
   }
@@ -178,21 +177,6 @@ final class ApiRoutes {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private static Map<String, Object> event(AuditEvent e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("at", String.valueOf(e.at()));
-    m.put("actor", e.actor());
-    m.put("type", e.type());
-    m.put("from", String.valueOf(e.fromStatus()));
-    m.put("to", String.valueOf(e.toStatus()));
-    m.put("stage", e.stageIndex() + 1);
-    m.put("reason", e.reason());
-    if (e.table() != null) {
-      m.put("table", e.table());
-    }
-    return m;
   }
 
   /** Who calls: the IAM principal, a JWT's email or subject, or a Lambda authorizer's "principalId". */

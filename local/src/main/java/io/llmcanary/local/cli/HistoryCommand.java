@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.codec.RolloutJson;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.local.promotion.LocalPromotionState;
@@ -71,7 +72,7 @@ public final class HistoryCommand implements Subcommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", e.get().application());
         m.put("rolloutId", id);
-        m.put("events", events.stream().map(RolloutText::event).toList());
+        m.put("events", events.stream().map(RolloutJson::event).toList());
         m.put("workflowPath", e.get().path());
         out.println(JsonOutput.write(m));
       } else {

@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.codec.RolloutJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
 import io.llmcanary.codec.Json;
@@ -262,7 +263,7 @@ public final class ReplayCommand implements Subcommand {
   private static List<AuditEvent> events(String app, String id, JsonNode array) {
     List<AuditEvent> events = new ArrayList<>();
     for (JsonNode e : array) {
-      events.add(RolloutText.eventFrom(app, id, e));
+      events.add(RolloutJson.eventFrom(app, id, e));
     }
     return events;
   }

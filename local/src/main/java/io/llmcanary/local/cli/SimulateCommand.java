@@ -1,5 +1,6 @@
 package io.llmcanary.local.cli;
 
+import io.llmcanary.codec.RolloutJson;
 import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
@@ -229,7 +230,7 @@ public final class SimulateCommand implements Subcommand {
     Map<String, Object> history = new LinkedHashMap<>();
     history.put("application", recording.application());
     history.put("rolloutId", recording.rolloutId());
-    history.put("events", recording.history().stream().map(RolloutText::event).toList());
+    history.put("events", recording.history().stream().map(RolloutJson::event).toList());
     Path h = dir.resolve(ReplayCommand.HISTORY_FILE);
     Files.writeString(h, JsonOutput.write(history) + "\n", StandardCharsets.UTF_8);
     note.println("Recorded " + recording.lines() + " EMF lines to " + log + " and the audit trail to " + h

@@ -10,7 +10,6 @@ import io.llmcanary.core.promotion.WorkflowRoutes.State;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,48 +57,6 @@ public final class RolloutText {
       m.put("decisionDeadline", x.deadline() == null ? null : x.deadline().toString());
     });
     return m;
-  }
-
-  public static Map<String, Object> event(AuditEvent e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("at", e.at().toString());
-    m.put("actor", e.actor());
-    m.put("type", e.type());
-    m.put("from", String.valueOf(e.fromStatus()));
-    m.put("to", String.valueOf(e.toStatus()));
-    m.put("stage", e.stageIndex() + 1);
-    m.put("reason", e.reason());
-    m.put("table", e.table());
-    return m;
-  }
-
-  /**
-   * An audit event read back from {@link #event}'s shape (what {@code history --json} prints, local or from the
-   * stack's API).
-   *
-   * @throws IllegalArgumentException naming the field that cannot be read
-   */
-  public static AuditEvent eventFrom(String application, String rolloutId, com.fasterxml.jackson.databind.JsonNode n) {
-    try {
-      return new AuditEvent(application, rolloutId, java.time.Instant.parse(n.path("at").asText()),
-          n.path("actor").asText(null), n.path("type").asText(), status(n.path("from").asText()),
-          status(n.path("to").asText()), n.path("stage").asInt(1) - 1, n.path("reason").asText(null),
-          n.path("table").isTextual() ? n.path("table").asText() : null);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("an audit event's \"at\" is not an ISO-8601 instant: "
-          + n.path("at").asText());
-    }
-  }
-
-  private static io.llmcanary.core.rollout.RolloutStatus status(String s) {
-    if (s == null || s.isBlank() || s.equals("null")) {
-      return null;
-    }
-    try {
-      return io.llmcanary.core.rollout.RolloutStatus.valueOf(s);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("an audit event names an unknown status \"" + s + "\"");
-    }
   }
 
   public static void printHistory(List<AuditEvent> events, PrintStream out) {

@@ -159,12 +159,10 @@ public final class HealthCheck {
       // No data is never a reason to roll back: record the gap, count it, look again next run.
       Verdict gap = new Verdict(Outcome.INCONCLUSIVE, Verdict.Kind.ROLLBACK_CHECK, List.of(),
           "metrics unavailable: " + describe(e));
-      store.append(AuditEvent.decision(s, now, settings.actor(), "VERDICT", gap.outcome() + ": " + gap.reason(),
-          null));
+      store.append(AuditEvent.judged(s, now, settings.actor(), "VERDICT", gap.outcome(), gap.reason(), null));
       return new Judged.NotJudged(gap);
     }
-    store.append(AuditEvent.decision(s, now, settings.actor(), "VERDICT", v.outcome() + ": " + v.reason(),
-        v.table()));
+    store.append(AuditEvent.judged(s, now, settings.actor(), "VERDICT", v.outcome(), v.reason(), v.table()));
     return new Judged.Verdicted(input, v);
   }
 

@@ -47,7 +47,7 @@ final class GateAction {
           .fetch(s.application(), s.rolloutId(), s.stageStartedAt(), now);
       Verdict v = Objects.requireNonNull(ports.policy(), "no canary policy").promotionGate(input, c.guardrails());
       String line = v.outcome() + ": " + v.reason();
-      ports.store().append(AuditEvent.decision(s, now, GATE_ACTOR, GATE_EVENT, line, v.table()));
+      ports.store().append(AuditEvent.judged(s, now, GATE_ACTOR, GATE_EVENT, v.outcome(), v.reason(), v.table()));
       switch (v.outcome()) {
         case REGRESSION -> {
           int stage = s.stageIndex();

@@ -74,9 +74,9 @@ public record RolloutTimeline(String application, String rolloutId, List<StageSt
         continue;
       }
       if (VERDICT.equals(e.type())) {
-        checks.add(new RecordedCheck(e.at(), e.stageIndex(), Verdict.Kind.ROLLBACK_CHECK, outcomeOf(e.reason())));
+        checks.add(new RecordedCheck(e.at(), e.stageIndex(), Verdict.Kind.ROLLBACK_CHECK, Optional.ofNullable(e.outcome())));
       } else if (GATE.equals(e.type())) {
-        checks.add(new RecordedCheck(e.at(), e.stageIndex(), Verdict.Kind.PROMOTION_GATE, outcomeOf(e.reason())));
+        checks.add(new RecordedCheck(e.at(), e.stageIndex(), Verdict.Kind.PROMOTION_GATE, Optional.ofNullable(e.outcome())));
       }
     }
     if (stages.isEmpty()) {
@@ -118,20 +118,5 @@ public record RolloutTimeline(String application, String rolloutId, List<StageSt
     List<RecordedCheck> kept = checks.stream()
         .filter(c -> (from == null || !c.at().isBefore(from)) && (to == null || !c.at().isAfter(to))).toList();
     return new RolloutTimeline(application, rolloutId, stages, kept);
-  }
-
-  /** The outcome an audit reason starts with ("HEALTHY: ...", as the health check and the gate write it). */
-  static Optional<Outcome> outcomeOf(String reason) {
-    if (reason == null) {
-      return Optional.empty();
-    }
-    int colon = reason.indexOf(':');
-    String head = colon < 0 ? reason : reason.substring(0, colon);
-    for (Outcome o : Outcome.values()) {
-      if (o.name().equals(head)) {
-        return Optional.of(o);
-      }
-    }
-    return Optional.empty();
   }
 }

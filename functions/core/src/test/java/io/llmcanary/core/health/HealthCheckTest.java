@@ -151,6 +151,7 @@ class HealthCheckTest {
     });
     assertThat(types()).containsExactly("VERDICT");
     assertThat(store.history(APP, ID).get(0).table()).contains("avg_quality");
+    assertThat(store.history(APP, ID).get(0).outcome()).isEqualTo(Outcome.HEALTHY);
     assertThat(stored().status()).isEqualTo(RolloutStatus.RUNNING);
     assertThat(config.publications()).isEmpty();
     assertThat(alerts.delivered()).isEmpty();
@@ -184,6 +185,7 @@ class HealthCheckTest {
 
     assertThat(types()).containsExactly("VERDICT", "TRANSITION", "CANARY_ZEROED", "ALERT_SENT",
         "APPROVAL_TASK_FAILED");
+    assertThat(store.history(APP, ID).get(0).outcome()).isEqualTo(Outcome.REGRESSION);
     AuditEvent rollback = store.history(APP, ID).get(1);
     assertThat(rollback.toStatus()).isEqualTo(RolloutStatus.ROLLED_BACK);
     assertThat(rollback.table()).contains("avg_quality");

@@ -341,6 +341,7 @@ class PromotionTest {
       assertThat(r.table()).contains("avg_quality");
       assertThat(f.store.history(APP, "g1")).last().satisfies(e -> {
         assertThat(e.type()).isEqualTo("GATE");
+        assertThat(e.outcome()).isEqualTo(io.llmcanary.core.judge.Outcome.HEALTHY);
         assertThat(e.reason()).startsWith("HEALTHY");
         assertThat(e.table()).contains("avg_quality");
       });
