@@ -2,10 +2,12 @@ package io.llmcanary.local.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.promotion.Approval;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.promotion.WorkflowRoutes;
+import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
@@ -46,5 +48,19 @@ class LocalStateJsonTest {
 
       assertThat(LocalPromotionState.MAPPER.readValue(json, InProcessWorkflow.Execution.class)).isEqualTo(e);
     }
+  }
+
+  @Test
+  void anAuditEventReadsBackWithItsTypedOutcomeAndAnOlderOneWithoutItAsNone() throws Exception {
+    RolloutState s = RolloutState.start("chat", "r1", StagePlan.DEFAULT, Instant.parse("2026-12-01T10:00:00Z"), null);
+    AuditEvent verdict = AuditEvent.judged(s, Instant.parse("2026-12-01T10:15:00Z"), "health-check", "VERDICT",
+        Outcome.REGRESSION, "roll back: error_rate", "table");
+
+    String json = LocalPromotionState.MAPPER.writeValueAsString(verdict);
+
+    assertThat(LocalPromotionState.MAPPER.readValue(json, AuditEvent.class)).isEqualTo(verdict);
+    String older = json.replace(",\"outcome\":\"REGRESSION\"", "");
+    assertThat(older).doesNotContain("outcome");
+    assertThat(LocalPromotionState.MAPPER.readValue(older, AuditEvent.class).outcome()).isNull();
   }
 }
