@@ -7,6 +7,7 @@ import io.llmcanary.core.rollout.Percent;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * The seed article's rule, kept as a baseline to measure the {@link SequentialJudge} against: point estimates over
@@ -37,11 +38,7 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
 
   @Override
   public Verdict rollbackCheck(JudgeInput input, Guardrails g) {
-    Objects.requireNonNull(g, "guardrails");
-    WindowStats w = recentOf(input);
-    VersionStats s = w.stable();
-    VersionStats c = w.canary();
-    List<MetricRow> rows = List.of(
+    return judge(Verdict.Kind.ROLLBACK_CHECK, input, g, (s, c) -> List.of(
         rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
             "rollback if < " + Percent.ofRatio(g.rollbackQualityRatio()) + " of stable",
             c.meanQuality() < g.rollbackQualityRatio() * s.meanQuality()),
@@ -49,17 +46,12 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
         informational(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests()),
         rule(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests(),
             "rollback if > " + g.rollbackErrorRateRatio() + "x stable",
-            c.errorRate() > g.rollbackErrorRateRatio() * s.errorRate()));
-    return verdict(Verdict.Kind.ROLLBACK_CHECK, rows);
+            c.errorRate() > g.rollbackErrorRateRatio() * s.errorRate())));
   }
 
   @Override
   public Verdict promotionGate(JudgeInput input, Guardrails g) {
-    Objects.requireNonNull(g, "guardrails");
-    WindowStats w = recentOf(input);
-    VersionStats s = w.stable();
-    VersionStats c = w.canary();
-    List<MetricRow> rows = List.of(
+    return judge(Verdict.Kind.PROMOTION_GATE, input, g, (s, c) -> List.of(
         rule(Metric.QUALITY, s.meanQuality(), c.meanQuality(), s.qualityCount(), c.qualityCount(),
             "gate: >= " + Percent.ofRatio(g.gateQualityRatio()) + " of stable",
             !(c.meanQuality() >= g.gateQualityRatio() * s.meanQuality())),
@@ -69,8 +61,15 @@ public final class NaiveSeedPolicy implements CanaryPolicy {
         rule(Metric.COST, s.meanCost(), c.meanCost(), s.requests(), c.requests(),
             "gate: <= " + Percent.ofRatio(g.gateCostRatio()) + " of stable",
             !(c.meanCost() <= g.gateCostRatio() * s.meanCost())),
-        informational(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests()));
-    return verdict(Verdict.Kind.PROMOTION_GATE, rows);
+        informational(Metric.ERROR_RATE, s.errorRate(), c.errorRate(), s.requests(), c.requests())));
+  }
+
+  /** The seed's rows for the last hour's stable and canary, then its verdict on them. */
+  private static Verdict judge(Verdict.Kind kind, JudgeInput input, Guardrails g,
+      BiFunction<VersionStats, VersionStats, List<MetricRow>> rows) {
+    Objects.requireNonNull(g, "guardrails");
+    WindowStats w = recentOf(input);
+    return verdict(kind, rows.apply(w.stable(), w.canary()));
   }
 
   /** One point-estimate rule; {@code fails} is only trusted when both values are known. */
