@@ -38,7 +38,9 @@ public record DeployedStack(String name, String region, URI apiUrl, String appli
           .orElseThrow(() -> new Unavailable(missing(name, region), null));
     } catch (CloudFormationException e) {
       String m = String.valueOf(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
-      if (m.contains("does not exist")) {
+      // DescribeStacks answers a missing stack (and a name no stack can have) with ValidationError; either way the
+      // stack the operator named is not there.
+      if (e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode())) {
         throw new Unavailable(missing(name, region), e);
       }
       throw new Unavailable("cannot describe stack " + name + " in " + region + ": " + m

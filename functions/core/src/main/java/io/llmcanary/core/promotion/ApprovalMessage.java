@@ -3,6 +3,7 @@ package io.llmcanary.core.promotion;
 import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.alerts.PastedInput;
+import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
@@ -29,7 +30,7 @@ final class ApprovalMessage {
     String next = nextIsLast ? "100% (the canary becomes the new stable)" : Percent.text(s.plan().percent(stage + 1));
     String id = s.rolloutId();
     String verdict = gate == null ? "" : gate.reason();
-    boolean inconclusive = verdict.startsWith("INCONCLUSIVE");
+    boolean inconclusive = gate != null && gate.outcome() == Outcome.INCONCLUSIVE;
 
     StringBuilder b = new StringBuilder();
     b.append("Rollout ").append(id).append(" of application ").append(s.application()).append(" has run stage ")
