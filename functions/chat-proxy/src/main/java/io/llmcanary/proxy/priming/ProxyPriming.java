@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.core.warmup.SdkWarmUp;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
@@ -115,9 +115,9 @@ public final class ProxyPriming {
   }
 
   /** Runs one step; one that throws is named in {@code failures} by its exception class and counts as not run. */
-  private static boolean step(List<String> failures, String name, Supplier<Boolean> step) {
+  private static boolean step(List<String> failures, String name, BooleanSupplier step) {
     try {
-      return step.get();
+      return step.getAsBoolean();
     } catch (RuntimeException e) {
       failures.add(name + ": " + e.getClass().getSimpleName());
       return false;
