@@ -223,13 +223,20 @@ public final class ChatProxyWiring {
     }, System.out::println);
   }
 
-  /** Bedrock is wired when the region is known (always, in Lambda). */
-  static boolean bedrockWired(Map<String, String> env) {
+  /**
+   * Bedrock is wired when the region is known (always, in Lambda). Public for the SnapStart dry run
+   * ({@code io.llmcanary.proxy.priming}), which primes what is wired.
+   */
+  public static boolean bedrockWired(Map<String, String> env) {
     String region = env.get("AWS_REGION");
     return region != null && !region.isBlank();
   }
 
-  static boolean openAiWired(Map<String, String> env) {
+  /**
+   * The OpenAI-compatible adapter is wired when its base URL is given. Public for the SnapStart dry run
+   * ({@code io.llmcanary.proxy.priming}), which primes what is wired.
+   */
+  public static boolean openAiWired(Map<String, String> env) {
     String url = env.get("OPENAI_BASE_URL");
     return url != null && !url.isBlank();
   }
@@ -255,8 +262,11 @@ public final class ChatProxyWiring {
     return new HandoffBreaker(new SqsJudgeHandoff(sqs, env.get("CANARY_JUDGE_QUEUE_URL").trim(), bound));
   }
 
-  /** The quality judge's queue is wired when the template gives its URL. */
-  static boolean judgeQueueWired(Map<String, String> env) {
+  /**
+   * The quality judge's queue is wired when the template gives its URL. Public for the SnapStart dry run
+   * ({@code io.llmcanary.proxy.priming}), which primes what is wired.
+   */
+  public static boolean judgeQueueWired(Map<String, String> env) {
     String url = env.get("CANARY_JUDGE_QUEUE_URL");
     return url != null && !url.isBlank();
   }
@@ -285,8 +295,11 @@ public final class ChatProxyWiring {
     return bedrockClient(region, endpoint, maxAttempts, timeout, DefaultCredentialsProvider.builder().build());
   }
 
-  /** The one way this function builds a Bedrock client (the priming dry run builds its throwaway one here too). */
-  static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout,
+  /**
+   * The one way this function builds a Bedrock client. Public for the SnapStart dry run
+   * ({@code io.llmcanary.proxy.priming}), which builds its throwaway client here too, so it warms this very setup.
+   */
+  public static BedrockRuntimeClient bedrockClient(String region, String endpoint, int maxAttempts, Duration timeout,
       AwsCredentialsProvider credentials) {
     BedrockRuntimeClientBuilder b = BedrockRuntimeClient.builder()
         .region(Region.of(region))

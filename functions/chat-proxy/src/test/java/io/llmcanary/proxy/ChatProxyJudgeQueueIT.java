@@ -10,6 +10,7 @@ import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.qualityjudge.JudgeSampler;
 import io.llmcanary.core.qualityjudge.JudgeTask;
+import io.llmcanary.proxy.priming.ProxyPriming;
 import io.llmcanary.testing.AppConfigAgentStub;
 import io.llmcanary.testing.AwsEndpoint;
 import io.llmcanary.testing.AwsIntegrationTest;

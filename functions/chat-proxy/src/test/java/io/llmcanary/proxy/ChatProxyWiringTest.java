@@ -98,17 +98,4 @@ class ChatProxyWiringTest {
   void theShippedOfflineRolloutIsValid() {
     assertThat(ChatProxyWiring.offlineRollout().rolloutId()).isEqualTo("local-demo");
   }
-
-  @Test
-  void primingRunsTheRequestPathWithoutWritingAnything() {
-    java.io.PrintStream out = System.out;
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(buf));
-    try {
-      ProxyPriming.prime();
-    } finally {
-      System.setOut(out);
-    }
-    assertThat(buf.size()).isZero();
-  }
 }

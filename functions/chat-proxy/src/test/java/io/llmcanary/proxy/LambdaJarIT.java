@@ -2,6 +2,7 @@ package io.llmcanary.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmcanary.proxy.priming.ProxyPriming;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.VersionSpec;
 import io.llmcanary.core.proxy.FixedConfigSource;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.llmcanary.testing.CapturedOutput;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,14 +21,8 @@ class LogPrivacyTest {
 
   @Test
   void noRawUserIdOrPromptTextAppearsInAnyOutputOfARun() throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream sink = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(sink);
-    System.setErr(sink);
-    String answer;
-    try {
+    String[] answer = new String[1];
+    String log = CapturedOutput.of(() -> {
       FixedConfigSource config = new FixedConfigSource(ChatProxyWiring.offlineRollout());
       ChatProxyHandler handler = new ChatProxyHandler(ChatProxyWiring.builder()
           .configSource(config)
@@ -38,7 +30,7 @@ class LogPrivacyTest {
           .build()); // default output: System.out, as in Lambda
       String ok = "{\"userId\":\"" + USER + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";
       var first = handler.handleRequest(ApiGatewayV2.readEvent(TestProxy.chatEvent(ok, "p-1")), null);
-      answer = io.llmcanary.codec.Json.MAPPER.readTree(first.getBody()).path("answer").asText();
+      answer[0] = io.llmcanary.codec.Json.MAPPER.readTree(first.getBody()).path("answer").asText();
       String token = io.llmcanary.codec.Json.MAPPER.readTree(first.getBody()).path("feedbackToken").asText();
       List<String> bodies = List.of(
           ok,
@@ -66,14 +58,10 @@ class LogPrivacyTest {
           .secret(TestProxy.LOCAL_DEV_SECRET, null)
           .build());
       broken.handleRequest(ApiGatewayV2.readEvent(TestProxy.chatEvent(ok, "p-broken")), null);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    String log = captured.toString(StandardCharsets.UTF_8);
+    });
     assertThat(log).as("the run did log").contains("\"message\":\"request\"").contains("{\"_aws\"");
     assertThat(log.lines().count()).isGreaterThanOrEqualTo(10);
     assertThat(log).doesNotContain(USER).doesNotContain("alice").doesNotContain(PROMPT).doesNotContain("99-1234-5678");
-    assertThat(log).doesNotContain(answer);
+    assertThat(log).doesNotContain(answer[0]);
   }
 }

@@ -3,13 +3,7 @@ package io.llmcanary.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,40 +39,30 @@ public final class ControlPlaneStub implements AutoCloseable {
   private record Deployment(int number, String profile, String version, String strategy, String state,
       Instant started) {}
 
-  private final HttpServer server;
   private final List<String> hosted = new ArrayList<>();
   private final List<Deployment> deployments = new ArrayList<>();
-  private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> stepFunctionsCalls = new CopyOnWriteArrayList<>();
+  private final LoopbackHttpServer server;
 
-  private ControlPlaneStub(String initialConfig) throws IOException {
+  private ControlPlaneStub(String initialConfig) {
     if (initialConfig != null) {
       hosted.add(initialConfig);
+      deployments.add(new Deployment(1, "initial", "1", "initial", "COMPLETE", Instant.now()));
     }
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = new LoopbackHttpServer(this::handle);
   }
 
   /** With {@code initialConfig} as hosted version 1 (and deployed, as after the stack's first deploy). */
   public static ControlPlaneStub start(String initialConfig) {
-    try {
-      ControlPlaneStub s = new ControlPlaneStub(initialConfig);
-      if (initialConfig != null) {
-        s.deployments.add(new Deployment(1, "initial", "1", "initial", "COMPLETE", Instant.now()));
-      }
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new ControlPlaneStub(initialConfig);
   }
 
   public URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    return server.uri();
   }
 
   public List<String> requests() {
-    return List.copyOf(requests);
+    return server.requests();
   }
 
   /** The hosted configuration versions, oldest first (version n at index n - 1). */
@@ -99,31 +83,26 @@ public final class ControlPlaneStub implements AutoCloseable {
     return List.copyOf(stepFunctionsCalls);
   }
 
-  private void handle(HttpExchange x) throws IOException {
-    try (x) {
-      byte[] body = x.getRequestBody().readAllBytes();
-      String method = x.getRequestMethod();
-      String path = x.getRequestURI().getPath();
-      String target = x.getRequestHeaders().getFirst("X-Amz-Target");
-      if (target != null && target.startsWith("AWSStepFunctions.")) {
-        stepFunctions(x, target.substring("AWSStepFunctions.".length()), body);
-        return;
-      }
-      requests.add(method + " " + path);
-      Matcher h = HOSTED.matcher(path);
-      Matcher d = DEPLOYMENTS.matcher(path);
-      synchronized (this) {
-        if (h.matches()) {
-          hosted(x, method, h, body);
-        } else if (d.matches()) {
-          deployments(x, method, d, body);
-        } else if (method.equals("POST") && path.equals(GET_METRIC_DATA)) {
-          x.getResponseHeaders().set("Content-Type", "application/cbor");
-          x.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
-          send(x, 200, noMetricData());
-        } else {
-          error(x, 404, "ResourceNotFoundException", "not stubbed: " + method + " " + path);
-        }
+  private void handle(HttpExchange x, byte[] body) throws IOException {
+    String method = x.getRequestMethod();
+    String path = x.getRequestURI().getPath();
+    String target = x.getRequestHeaders().getFirst("X-Amz-Target");
+    if (target != null && target.startsWith("AWSStepFunctions.")) {
+      stepFunctions(x, target.substring("AWSStepFunctions.".length()), body);
+      return;
+    }
+    server.record(method + " " + path);
+    Matcher h = HOSTED.matcher(path);
+    Matcher d = DEPLOYMENTS.matcher(path);
+    synchronized (this) {
+      if (h.matches()) {
+        hosted(x, method, h, body);
+      } else if (d.matches()) {
+        deployments(x, method, d, body);
+      } else if (method.equals("POST") && path.equals(GET_METRIC_DATA)) {
+        LoopbackHttpServer.sendNoMetricData(x);
+      } else {
+        error(x, 404, "ResourceNotFoundException", "not stubbed: " + method + " " + path);
       }
     }
   }
@@ -138,7 +117,7 @@ public final class ControlPlaneStub implements AutoCloseable {
             .append("\",\"ConfigurationProfileId\":\"").append(profile).append("\",\"VersionNumber\":").append(i)
             .append(",\"ContentType\":\"application/json\"}");
       }
-      json(x, 200, "{\"Items\":[" + items + "]}");
+      LoopbackHttpServer.json(x, 200, "{\"Items\":[" + items + "]}");
     } else if (method.equals("GET")) {
       int n = Integer.parseInt(m.group(3));
       if (n < 1 || n > hosted.size()) {
@@ -146,11 +125,11 @@ public final class ControlPlaneStub implements AutoCloseable {
         return;
       }
       versionHeaders(x, app, profile, n);
-      send(x, 200, hosted.get(n - 1).getBytes(StandardCharsets.UTF_8));
+      LoopbackHttpServer.send(x, 200, hosted.get(n - 1));
     } else if (method.equals("POST") && m.group(3) == null) {
       hosted.add(new String(body, StandardCharsets.UTF_8));
       versionHeaders(x, app, profile, hosted.size());
-      send(x, 201, body);
+      LoopbackHttpServer.send(x, 201, body);
     } else {
       error(x, 405, "BadRequestException", method + " on hosted versions");
     }
@@ -165,7 +144,7 @@ public final class ControlPlaneStub implements AutoCloseable {
       for (int i = deployments.size() - 1; i >= 0; i--) {
         items.append(items.isEmpty() ? "" : ",").append(summary(deployments.get(i)));
       }
-      json(x, 200, "{\"Items\":[" + items + "]}");
+      LoopbackHttpServer.json(x, 200, "{\"Items\":[" + items + "]}");
     } else if (m.group(3) != null && (method.equals("GET") || method.equals("DELETE"))) {
       int n = Integer.parseInt(m.group(3));
       Deployment dep = deployments.stream().filter(e -> e.number() == n).findFirst().orElse(null);
@@ -179,7 +158,7 @@ public final class ControlPlaneStub implements AutoCloseable {
           deployments.set(deployments.indexOf(deployments.stream().filter(e -> e.number() == n).findFirst()
               .orElseThrow()), dep);
         }
-        json(x, method.equals("DELETE") ? 202 : 200, detail(app, env, dep));
+        LoopbackHttpServer.json(x, method.equals("DELETE") ? 202 : 200, detail(app, env, dep));
       }
     } else if (method.equals("POST") && m.group(3) == null) {
       JsonNode req = JSON.readTree(body);
@@ -191,14 +170,14 @@ public final class ControlPlaneStub implements AutoCloseable {
       Deployment dep = new Deployment(deployments.size() + 1, req.path("ConfigurationProfileId").asText(), version,
           req.path("DeploymentStrategyId").asText(), "COMPLETE", Instant.now());
       deployments.add(dep);
-      json(x, 201, detail(app, env, dep));
+      LoopbackHttpServer.json(x, 201, detail(app, env, dep));
     } else {
       error(x, 405, "BadRequestException", method + " on deployments");
     }
   }
 
   private void stepFunctions(HttpExchange x, String operation, byte[] body) throws IOException {
-    requests.add("POST sfn:" + operation);
+    server.record("POST sfn:" + operation);
     JsonNode input = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
     stepFunctionsCalls.add(JSON.createObjectNode().put("operation", operation).set("input", input));
     x.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
@@ -206,15 +185,12 @@ public final class ControlPlaneStub implements AutoCloseable {
       case "StartExecution" -> {
         String machine = input.path("stateMachineArn").asText();
         String arn = machine.replace(":stateMachine:", ":execution:") + ":" + input.path("name").asText();
-        send(x, 200, ("{\"executionArn\":\"" + arn + "\",\"startDate\":" + Instant.now().getEpochSecond() + "}")
-            .getBytes(StandardCharsets.UTF_8));
+        LoopbackHttpServer.send(x, 200,
+            "{\"executionArn\":\"" + arn + "\",\"startDate\":" + Instant.now().getEpochSecond() + "}");
       }
-      case "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat" -> send(x, 200, "{}".getBytes(StandardCharsets.UTF_8));
-      default -> {
-        x.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-        send(x, 400, ("{\"__type\":\"UnknownOperationException\",\"message\":\"not stubbed: " + operation + "\"}")
-            .getBytes(StandardCharsets.UTF_8));
-      }
+      case "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat" -> LoopbackHttpServer.send(x, 200, "{}");
+      default -> LoopbackHttpServer.send(x, 400,
+          "{\"__type\":\"UnknownOperationException\",\"message\":\"not stubbed: " + operation + "\"}");
     }
   }
 
@@ -237,40 +213,13 @@ public final class ControlPlaneStub implements AutoCloseable {
     x.getResponseHeaders().set("Version-Number", Integer.toString(n));
   }
 
-  private static void json(HttpExchange x, int status, String body) throws IOException {
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    send(x, status, body.getBytes(StandardCharsets.UTF_8));
-  }
-
   private static void error(HttpExchange x, int status, String type, String message) throws IOException {
     x.getResponseHeaders().set("x-amzn-ErrorType", type);
-    json(x, status, "{\"Message\":\"" + message.replace("\"", "'") + "\"}");
-  }
-
-  /** {"MetricDataResults": [], "Messages": []} in CBOR: a map of two text keys, each with an empty array. */
-  private static byte[] noMetricData() {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(0xA2);
-    for (String key : List.of("MetricDataResults", "Messages")) {
-      byte[] k = key.getBytes(StandardCharsets.US_ASCII);
-      b.write(0x60 + k.length); // text string, length < 24
-      b.writeBytes(k);
-      b.write(0x80); // empty array
-    }
-    return b.toByteArray();
-  }
-
-  private static void send(HttpExchange x, int status, byte[] body) throws IOException {
-    x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = x.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    LoopbackHttpServer.json(x, status, "{\"Message\":\"" + message.replace("\"", "'") + "\"}");
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }
