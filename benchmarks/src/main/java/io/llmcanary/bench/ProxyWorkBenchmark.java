@@ -37,19 +37,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The chat proxy's own work per warm request (docs/architecture.md#performance-budget: p99 under 1 ms, no AWS call), model excluded: the
@@ -59,13 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * stream, feedback token signing. The other benchmarks break it down, and {@link #handlerPerRequest} adds the HTTP
  * surface (JSON parsing and validation of the body, the JSON answer, the log line). SampleTime gives percentiles.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
-public class ProxyWorkBenchmark {
+public class ProxyWorkBenchmark extends LatencyBenchmark {
 
   private static final AnswerQuality CHECKS = new AnswerQuality(io.llmcanary.codec.JsonAnswers.INSTANCE);
 

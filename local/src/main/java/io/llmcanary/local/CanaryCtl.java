@@ -1,11 +1,17 @@
 package io.llmcanary.local;
 
+import io.llmcanary.local.cli.CompareCommand;
+import io.llmcanary.local.cli.DecideCommand;
 import io.llmcanary.local.cli.DemoCommand;
 import io.llmcanary.local.cli.EvaluateCommand;
+import io.llmcanary.local.cli.HistoryCommand;
 import io.llmcanary.local.cli.InvokeCommand;
 import io.llmcanary.local.cli.RemoteClients;
+import io.llmcanary.local.cli.ReplayCommand;
 import io.llmcanary.local.cli.ServeCommand;
 import io.llmcanary.local.cli.SimulateCommand;
+import io.llmcanary.local.cli.StartCommand;
+import io.llmcanary.local.cli.StatusCommand;
 import io.llmcanary.local.cli.Style;
 import io.llmcanary.local.cli.Subcommand;
 import io.llmcanary.local.cli.UsageException;
@@ -55,7 +61,7 @@ public final class CanaryCtl {
 
   /** The whole command tree, each command a fresh object for picocli to fill in. */
   public static CommandLine commandLine(RemoteClients remote) {
-    CommandLine cl = new CommandLine(new Top());
+    CommandLine cl = new CommandLine(new Top(), RemoteClients.orStandard(remote).factory());
     // One line per command; keep in the order of `canaryctl --help`.
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new SimulateCommand());
@@ -64,15 +70,14 @@ public final class CanaryCtl {
     cl.addSubcommand(new InvokeCommand());
     // promotion workflow, on the local state
     // against the deployed stack unless --local, or no stack is configured
-    var c = RemoteClients.orStandard(remote);
-    cl.addSubcommand(c.start());
-    cl.addSubcommand(c.decide("approve"));
-    cl.addSubcommand(c.decide("reject"));
-    cl.addSubcommand(c.decide("rollback"));
-    cl.addSubcommand(c.status());
-    cl.addSubcommand(c.compare());
-    cl.addSubcommand(c.history());
-    cl.addSubcommand(c.replay());
+    cl.addSubcommand(new StartCommand());
+    cl.addSubcommand(new DecideCommand.Approve());
+    cl.addSubcommand(new DecideCommand.Reject());
+    cl.addSubcommand(new DecideCommand.Rollback());
+    cl.addSubcommand(new StatusCommand());
+    cl.addSubcommand(new CompareCommand());
+    cl.addSubcommand(new HistoryCommand());
+    cl.addSubcommand(new ReplayCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());
     layout(cl);
     // As the hand-written parser did: the last of a repeated option wins.

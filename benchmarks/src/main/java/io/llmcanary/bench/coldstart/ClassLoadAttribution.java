@@ -25,6 +25,23 @@ final class ClassLoadAttribution {
   /** The classes loaded between a restore and the first response, in order, and their count per library. */
   record AfterRestore(List<String> classes, Map<String, Integer> byLibrary) {}
 
+  /** One class loaded: at JVM uptime {@code at} (s); {@code rest} is the line after the uptime (class, source). */
+  private record Load(double at, String cls, String rest) {
+
+    /** The log's class-load lines, in order; any other line (a JVM warning) is skipped. */
+    static List<Load> all(List<String> log) {
+      List<Load> loads = new ArrayList<>();
+      for (String line : log) {
+        int close = line.indexOf("s] ");
+        if (line.startsWith("[") && close >= 0) {
+          String rest = line.substring(close + 3);
+          loads.add(new Load(Double.parseDouble(line.substring(1, close)), rest.split(" ", 2)[0], rest));
+        }
+      }
+      return loads;
+    }
+  }
+
   private ClassLoadAttribution() {}
 
   /** The JVM option that writes the log {@link #perPhase} and {@link #afterRestore} read. */
@@ -39,14 +56,9 @@ final class ClassLoadAttribution {
     double[] phaseEnd = new double[3];
     int phase = 0;
     double previous = 0;
-    for (String line : log) {
-      int close = line.indexOf("s] ");
-      if (!line.startsWith("[") || close < 0) {
-        continue;
-      }
-      String rest = line.substring(close + 3);
-      String cls = rest.split(" ", 2)[0];
-      double at = Double.parseDouble(line.substring(1, close));
+    for (Load load : Load.all(log)) {
+      String cls = load.cls();
+      double at = load.at();
       if (cls.endsWith("ColdStartLauncher$PhaseInitStart")) {
         previous = at;
         phaseEnd[0] = at;
@@ -64,7 +76,7 @@ final class ClassLoadAttribution {
       if (phase > 2) {
         continue;
       }
-      String group = group(cls, rest);
+      String group = group(cls, load.rest());
       byGroup.computeIfAbsent(group, g -> new int[3])[phase]++;
       // The time since the previous class load is charged to this class's library: roughly, the work that led
       // to needing it (loading, linking, verifying, and running the code that came before in that library).
@@ -80,20 +92,15 @@ final class ClassLoadAttribution {
     List<String> after = new ArrayList<>();
     Map<String, Integer> byGroup = new TreeMap<>();
     boolean restored = false;
-    for (String line : log) {
-      int close = line.indexOf("s] ");
-      if (!line.startsWith("[") || close < 0) {
-        continue;
-      }
-      String rest = line.substring(close + 3);
-      String cls = rest.split(" ", 2)[0];
+    for (Load load : Load.all(log)) {
+      String cls = load.cls();
       if (cls.endsWith("ColdStartLauncher$PhaseRestored")) {
         restored = true;
       } else if (cls.endsWith("ColdStartLauncher$PhaseInvokeDone")) {
         break;
       } else if (restored) {
         after.add(cls);
-        byGroup.merge(group(cls, rest), 1, Integer::sum);
+        byGroup.merge(group(cls, load.rest()), 1, Integer::sum);
       }
     }
     return new AfterRestore(after, byGroup);

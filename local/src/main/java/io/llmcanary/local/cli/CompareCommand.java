@@ -66,7 +66,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
         "1:refused (no such rollout, no metrics, CloudWatch unreadable)", "2:usage error"})
 public final class CompareCommand implements Subcommand {
 
-  private final Remote.Clients clients;
   private final CanaryPolicy policy = new SequentialJudge();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id (default: the single"
@@ -82,17 +81,7 @@ public final class CompareCommand implements Subcommand {
   String metricsFile;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
-
-  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
-  boolean json;
-
-  CompareCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
+  PromotionOptions promotion;
 
   private String name() {
     return "compare";
@@ -103,13 +92,12 @@ public final class CompareCommand implements Subcommand {
     Optional<Duration> hours = hoursOption == null ? Optional.empty()
         : Optional.of(Duration.ofHours(UsageException.within("--hours", hoursOption, 1, 1, 1440)));
     Optional<String> id = Optional.ofNullable(rolloutId);
-    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    Optional<String> stack = promotion.where.stackName();
     if (stack.isPresent()) {
       if (metricsFile != null) {
         throw new UsageException("--metrics is for --local; on the stack the metrics come from CloudWatch");
       }
-      return Remote.connect(name(), stack.get(), where, clients, err)
-          .map(t -> onStack(id, hours, t, json, out, err)).orElse(FAILED);
+      return promotion.where.onStack(name(), stack.get(), err, t -> onStack(id, hours, t, promotion.json, out, err));
     }
     return local(id, hours, out, err);
   }
@@ -141,7 +129,7 @@ public final class CompareCommand implements Subcommand {
     String namespace = t.stack().outputs().getOrDefault("MetricsNamespace", "LlmCanary");
     String application = Remote.text(s, "application");
     JudgeInput input;
-    try (CloudWatchClient cw = clients.cloudWatch().apply(t.stack().region())) {
+    try (CloudWatchClient cw = promotion.where.clients().cloudWatch().apply(t.stack().region())) {
       input = new CloudWatchMetricsQuery(cw, namespace).fetch(application, id.get(), w.from(), w.to());
     } catch (SdkException e) {
       err.println("canaryctl compare: cannot read the metrics from CloudWatch in " + t.stack().region() + ": "
@@ -158,7 +146,7 @@ public final class CompareCommand implements Subcommand {
   }
 
   private int local(Optional<String> given, Optional<Duration> hours, PrintStream out, PrintStream err) {
-    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
+    try (LocalPromotionState state = promotion.open(null, err)) {
       state.catchUp();
       state.save();
       List<RolloutState> all = new ArrayList<>();
@@ -218,7 +206,7 @@ public final class CompareCommand implements Subcommand {
       where.put("state", state.directory().toString());
       where.put("metrics", metricsFile);
       return print(s.application(), s.rolloutId(), s.status().name(), RolloutStateMachine.describe(s), w, from, input,
-          v, where, json, out, "(local state " + state.directory() + ", metrics " + metricsFile + ")");
+          v, where, promotion.json, out, "(local state " + state.directory() + ", metrics " + metricsFile + ")");
     }
   }
 

@@ -19,10 +19,26 @@ import picocli.CommandLine.Parameters;
  * the API route. {@code rollback} is an operator's abort at any stage. One picocli command each: {@link Approve},
  * {@link Reject}, {@link Rollback}.
  */
-public abstract class DecideCommand implements Subcommand {
+public abstract sealed class DecideCommand implements Subcommand
+    permits DecideCommand.Approve, DecideCommand.Reject, DecideCommand.Rollback {
 
-  private final String decision;
-  private final Remote.Clients clients;
+  // approve and reject answer the same approval request: the same usage, path, signature and refusals
+  private static final String DECISION_USAGE = " ROLLOUT [--reason TEXT] [--stack NAME] [--region R] [--json]";
+  private static final String DECISION_USAGE_LOCAL =
+      " ROLLOUT [--reason TEXT] --local [--application APP] [--state DIR] [--json]";
+  private static final String WAITING_STAGE = " the stage of ROLLOUT that waits for approval (on the stack: POST"
+      + " /rollouts/ROLLOUT/";
+  private static final String SIGNED = """
+      , signed
+      with your AWS credentials, so your IAM identity is the actor; with --local: the local state).
+      """;
+  private static final String REFUSED_UNLESS_WAITING = """
+      Refused, with the reason, when the rollout was rolled back, rejected or finished, or when its stage is
+      not waiting for approval (the workflow asks when the stage is over and its gate has run). The audit
+      trail records who decided and why.""";
+
+  /** {@code approve}, {@code reject} or {@code rollback} (an operator's abort at any stage): the command's name. */
+  private final String decision = getClass().getAnnotation(Command.class).name();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id")
   String rolloutIdParameter;
@@ -36,69 +52,25 @@ public abstract class DecideCommand implements Subcommand {
   String application;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
-
-  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
-  boolean json;
-
-  /** @param decision {@code approve}, {@code reject} or {@code rollback} (an operator's abort at any stage) */
-  DecideCommand(String decision, Remote.Clients clients) {
-    this.clients = clients;
-    if (!decision.equals("approve") && !decision.equals("reject") && !decision.equals("rollback")) {
-      throw new IllegalArgumentException(decision);
-    }
-    this.decision = decision;
-  }
-
-  static DecideCommand of(String decision, Remote.Clients clients) {
-    return switch (decision) {
-      case "approve" -> new Approve(clients);
-      case "reject" -> new Reject(clients);
-      case "rollback" -> new Rollback(clients);
-      default -> throw new IllegalArgumentException(decision);
-    };
-  }
+  PromotionOptions promotion;
 
   @Command(name = "approve",
       header = "approve the stage waiting for approval: the canary moves to the next stage",
-      customSynopsis = {
-          "./canaryctl approve ROLLOUT [--reason TEXT] [--stack NAME] [--region R] [--json]",
-          "       ./canaryctl approve ROLLOUT [--reason TEXT] --local [--application APP] [--state DIR] [--json]"},
-      description = """
-          Approves the stage of ROLLOUT that waits for approval (on the stack: POST /rollouts/ROLLOUT/approve, signed
-          with your AWS credentials, so your IAM identity is the actor; with --local: the local state). The canary
-          moves to the next stage (after the last one it becomes the new stable).
-          Refused, with the reason, when the rollout was rolled back, rejected or finished, or when its stage is
-          not waiting for approval (the workflow asks when the stage is over and its gate has run). The audit
-          trail records who decided and why.""",
+      customSynopsis = {"./canaryctl approve" + DECISION_USAGE, "       ./canaryctl approve" + DECISION_USAGE_LOCAL},
+      description = "Approves" + WAITING_STAGE + "approve" + SIGNED + """
+          The canary moves to the next stage (after the last one it becomes the new stable).
+          """ + REFUSED_UNLESS_WAITING,
       exitCodeList = {"0:decided", "1:refused", "2:usage error"})
-  public static final class Approve extends DecideCommand {
-    Approve(Remote.Clients clients) {
-      super("approve", clients);
-    }
-  }
+  public static final class Approve extends DecideCommand {}
 
   @Command(name = "reject",
       header = "reject the stage waiting for approval: the rollout ends, canary back to 0%%",
-      customSynopsis = {
-          "./canaryctl reject ROLLOUT [--reason TEXT] [--stack NAME] [--region R] [--json]",
-          "       ./canaryctl reject ROLLOUT [--reason TEXT] --local [--application APP] [--state DIR] [--json]"},
-      description = """
-          Rejects the stage of ROLLOUT that waits for approval (on the stack: POST /rollouts/ROLLOUT/reject, signed
-          with your AWS credentials, so your IAM identity is the actor; with --local: the local state). The rollout
-          ends as REJECTED and the canary goes back to 0%%: every user gets the stable version.
-          Refused, with the reason, when the rollout was rolled back, rejected or finished, or when its stage is
-          not waiting for approval (the workflow asks when the stage is over and its gate has run). The audit
-          trail records who decided and why.""",
+      customSynopsis = {"./canaryctl reject" + DECISION_USAGE, "       ./canaryctl reject" + DECISION_USAGE_LOCAL},
+      description = "Rejects" + WAITING_STAGE + "reject" + SIGNED + """
+          The rollout ends as REJECTED and the canary goes back to 0%%: every user gets the stable version.
+          """ + REFUSED_UNLESS_WAITING,
       exitCodeList = {"0:decided", "1:refused", "2:usage error"})
-  public static final class Reject extends DecideCommand {
-    Reject(Remote.Clients clients) {
-      super("reject", clients);
-    }
-  }
+  public static final class Reject extends DecideCommand {}
 
   @Command(name = "rollback",
       header = "roll a rollout back at any stage: canary 0%% at once, alert, the workflow ends",
@@ -112,37 +84,24 @@ public abstract class DecideCommand implements Subcommand {
           reason, when the rollout has ended already. The audit trail records who and why: against the stack, your
           IAM identity (the request is SigV4-signed; POST /rollouts/ROLLOUT/rollback); locally, your user name.""",
       exitCodeList = {"0:rolled back", "1:refused", "2:usage error"})
-  public static final class Rollback extends DecideCommand {
-    Rollback(Remote.Clients clients) {
-      super("rollback", clients);
-    }
-  }
+  public static final class Rollback extends DecideCommand {}
 
   @Override
   public int run(PrintStream out, PrintStream err) {
-    if (rolloutIdParameter == null) {
-      throw new UsageException("expected one rollout id, e.g. " + decision + " concise-2026-11-26");
+    String rolloutId = RolloutOptions.required(rolloutIdParameter, decision);
+    if (decision.equals("rollback") && (reason == null || reason.isBlank())) {
+      throw new UsageException("rollback needs --reason TEXT: the page and the audit trail say why");
     }
-    String rolloutId = rolloutIdParameter;
-    java.util.Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    java.util.Optional<String> stack = promotion.where.stackName();
     if (stack.isPresent()) {
-      String reason = this.reason;
-      if (decision.equals("rollback") && (reason == null || reason.isBlank())) {
-        throw new UsageException("rollback needs --reason TEXT: the page and the audit trail say why");
-      }
-      return Remote.connect(decision, stack.get(), where, clients, err)
-          .map(t -> RemoteRollouts.decide(decision, rolloutId, reason, t, json, out, err))
-          .orElse(FAILED);
+      return promotion.where.onStack(decision, stack.get(), err,
+          t -> RemoteRollouts.decide(decision, rolloutId, reason, t, promotion.json, out, err));
     }
-    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
+    try (LocalPromotionState state = promotion.open(null, err)) {
       state.catchUp();
       String app = application != null ? application : state.config().application();
       DecisionResult r;
       if (decision.equals("rollback")) {
-        String reason = this.reason;
-        if (reason == null || reason.isBlank()) {
-          throw new UsageException("rollback needs --reason TEXT: the page and the audit trail say why");
-        }
         r = state.workflow().promotion().rollBack(app, rolloutId, PromotionOptions.actor(), reason);
         state.workflow().advanceAll();
       } else {
@@ -150,7 +109,7 @@ public abstract class DecideCommand implements Subcommand {
             reason));
       }
       state.save();
-      if (json) {
+      if (promotion.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("applied", r.applied());
         m.put("message", r.message());

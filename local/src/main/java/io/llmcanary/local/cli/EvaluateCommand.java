@@ -34,15 +34,8 @@ public final class EvaluateCommand implements Subcommand {
   @Option(names = "--trials", paramLabel = "K", description = "whole rollouts per scenario and policy (default 200)")
   Long trialsOption;
 
-  @Option(names = "--seed", paramLabel = "N", description = "seed of trial 1 (default 1); both policies see the same"
-      + " traffic")
-  long seed = 1;
-
-  @Option(names = "--rpm", paramLabel = "N", description = "requests per minute (default 100)")
-  Double rpmOption;
-
-  @Option(names = "--users", paramLabel = "N", description = "distinct users (default 10000)")
-  Long usersOption;
+  @Mixin
+  TrafficOptions traffic;
 
   @Option(names = "--scenarios", paramLabel = "LIST", description = "comma-separated scenario ids (default: all)")
   String list;
@@ -57,8 +50,9 @@ public final class EvaluateCommand implements Subcommand {
   @Override
   public int run(PrintStream out, PrintStream err) {
     int trials = (int) UsageException.within("--trials", trialsOption, 200, 1, 100_000);
-    double rpm = UsageException.within("--rpm", rpmOption, 100, 1, 100_000);
-    int users = (int) UsageException.within("--users", usersOption, SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
+    double rpm = traffic.rpm();
+    int users = traffic.users();
+    long seed = traffic.seed;
     truth.feedbackRate();
     truth.judge();
     List<Scenario> scenarios = new ArrayList<>();

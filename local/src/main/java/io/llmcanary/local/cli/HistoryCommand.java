@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code canaryctl history ROLLOUT}: the audit trail of a rollout: every transition and decision, who, when, why. */
@@ -29,36 +28,21 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {"0:shown", "1:no such rollout", "2:usage error"})
 public final class HistoryCommand implements Subcommand {
 
-  private final Remote.Clients clients;
-
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id")
   String rolloutId;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
-
-  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
-  boolean json;
-
-  HistoryCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
+  PromotionOptions promotion;
 
   @Override
   public int run(PrintStream out, PrintStream err) {
-    if (rolloutId == null) {
-      throw new UsageException("expected one rollout id, e.g. history concise-2026-11-26");
-    }
-    String id = rolloutId;
-    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    String id = RolloutOptions.required(rolloutId, "history");
+    Optional<String> stack = promotion.where.stackName();
     if (stack.isPresent()) {
-      return Remote.connect("history", stack.get(), where, clients, err)
-          .map(t -> RemoteRollouts.history(id, t, json, out, err)).orElse(FAILED);
+      return promotion.where.onStack("history", stack.get(), err,
+          t -> RemoteRollouts.history(id, t, promotion.json, out, err));
     }
-    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
+    try (LocalPromotionState state = promotion.open(null, err)) {
       state.catchUp();
       state.save();
       Optional<InProcessWorkflow.Execution> e = state.workflow().executions().stream()
@@ -68,7 +52,7 @@ public final class HistoryCommand implements Subcommand {
         return FAILED;
       }
       List<AuditEvent> events = state.store().history(e.get().application(), id);
-      if (json) {
+      if (promotion.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("application", e.get().application());
         m.put("rolloutId", id);

@@ -1,30 +1,30 @@
 package io.llmcanary.local.cli;
 
-import io.llmcanary.core.ports.Alert;
 import io.llmcanary.local.promotion.LocalPromotionState;
 import io.llmcanary.local.promotion.RolloutText;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** What the local promotion commands (start, approve, reject, status, history) share: opening the state of {@link StateOptions}. */
-final class PromotionOptions {
+/**
+ * What the promotion commands (start, approve, reject, rollback, status, compare, history) share, a picocli mixin
+ * that ends each one's options: where it acts ({@link RolloutOptions}) and --json; and how they open the local state
+ * and name the actor.
+ */
+public final class PromotionOptions {
 
-  private PromotionOptions() {}
+  @Mixin
+  RolloutOptions where;
 
-  /** Opens the state, prints alerts raised while the workflow catches up (or later) to {@code err}. */
-  static LocalPromotionState open(StateOptions a, Path baseline, PrintStream err) {
-    return LocalPromotionState.open(a.dir(), baseline, Clock.systemUTC(), alert -> RolloutText.printAlert(alert, err));
-  }
+  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
+  boolean json;
 
-  static List<String> alertKinds(LocalPromotionState s) {
-    List<String> kinds = new ArrayList<>();
-    for (Alert alert : s.alerts()) {
-      kinds.add(alert.kind().name());
-    }
-    return kinds;
+  /** Opens the local state, prints alerts raised while the workflow catches up (or later) to {@code err}. */
+  LocalPromotionState open(Path baseline, PrintStream err) {
+    return LocalPromotionState.open(where.state.dir(), baseline, Clock.systemUTC(),
+        alert -> RolloutText.printAlert(alert, err));
   }
 
   static String actor() {

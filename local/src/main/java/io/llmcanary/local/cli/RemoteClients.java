@@ -3,11 +3,12 @@ package io.llmcanary.local.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
-/** How the rollout commands reach AWS, and the commands built with it (for {@code CanaryCtl}). */
+/** How the rollout commands reach AWS (for {@code CanaryCtl}, which builds the command tree with {@link #factory}). */
 public final class RemoteClients {
 
   private final Remote.Clients clients;
@@ -33,27 +34,17 @@ public final class RemoteClients {
     return given != null ? given : new RemoteClients(Remote.Clients.standard());
   }
 
-  public Subcommand start() {
-    return new StartCommand(clients);
-  }
-
-  public Subcommand decide(String decision) {
-    return DecideCommand.of(decision, clients);
-  }
-
-  public Subcommand status() {
-    return new StatusCommand(clients);
-  }
-
-  public Subcommand compare() {
-    return new CompareCommand(clients);
-  }
-
-  public Subcommand replay() {
-    return new ReplayCommand(clients);
-  }
-
-  public Subcommand history() {
-    return new HistoryCommand(clients);
+  /**
+   * Picocli's factory for the command tree: it makes each rollout command's {@link RolloutOptions} (its mixin) with
+   * these clients, so the commands themselves take no constructor arguments.
+   */
+  public CommandLine.IFactory factory() {
+    CommandLine.IFactory standard = CommandLine.defaultFactory();
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        return type == RolloutOptions.class ? type.cast(new RolloutOptions(clients)) : standard.create(type);
+      }
+    };
   }
 }

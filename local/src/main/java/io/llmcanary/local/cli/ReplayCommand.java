@@ -72,8 +72,6 @@ public final class ReplayCommand implements Subcommand {
   static final String EMF_FILE = "metrics.emf.log";
   static final String HISTORY_FILE = "history.json";
 
-  private final Remote.Clients clients;
-
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id")
   String rolloutId;
 
@@ -97,25 +95,15 @@ public final class ReplayCommand implements Subcommand {
   String history;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
+  RolloutOptions where;
 
   @Option(names = "--json", description = "{\"rolloutId\", \"guardrails\", \"checks\": [...], \"rollback\","
       + " \"gates\", \"differing\"}")
   boolean json;
 
-  ReplayCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
-
   @Override
   public int run(PrintStream out, PrintStream err) {
-    if (rolloutId == null) {
-      throw new UsageException("expected one rollout id, e.g. replay concise-2026-11-26");
-    }
-    String id = rolloutId;
+    String id = RolloutOptions.required(rolloutId, "replay");
     Instant from = instant("--from", fromOption);
     Instant to = instant("--to", toOption);
     if (from != null && to != null && to.isBefore(from)) {
@@ -172,17 +160,17 @@ public final class ReplayCommand implements Subcommand {
       String describe) {}
 
   private Optional<Source> stack(String id, PrintStream err) {
-    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    Optional<String> stack = where.stackName();
     if (stack.isEmpty()) {
       err.println("canaryctl replay: no stack to read " + id + " from (no --stack and no samconfig.toml) and no"
           + " --emf log: give --stack NAME, or replay a log offline with --emf FILE");
       return Optional.empty();
     }
-    Optional<Remote.Target> target = Remote.connect("replay", stack.get(), where, clients, err);
-    if (target.isEmpty()) {
+    Optional<Remote.Target> connected = where.connect("replay", stack.get(), err);
+    if (connected.isEmpty()) {
       return Optional.empty();
     }
-    Remote.Target t = target.get();
+    Remote.Target t = connected.get();
     RolloutApi.Response resp = t.api().get("/rollouts/" + RemoteRollouts.enc(id), t.stack().application());
     if (!resp.ok()) {
       Remote.refused("replay", resp, err);
@@ -198,7 +186,7 @@ public final class ReplayCommand implements Subcommand {
       ownName = "the rollout's own (" + Remote.text(body, "guardrailsFrom") + ")";
     }
     String namespace = t.stack().outputs().get("MetricsNamespace");
-    MetricsQuery q = new CloudWatchMetricsQuery(clients.cloudWatch().apply(t.stack().region()), namespace);
+    MetricsQuery q = new CloudWatchMetricsQuery(where.clients().cloudWatch().apply(t.stack().region()), namespace);
     return Optional.of(new Source(RolloutTimeline.fromAudit(app, id, events), q, own, ownName,
         "CloudWatch " + (namespace == null ? "" : namespace + " ") + "in " + t.stack().region() + ", stack "
             + t.stack().name()));
@@ -217,7 +205,7 @@ public final class ReplayCommand implements Subcommand {
       return Optional.empty();
     }
     RolloutTimeline timeline;
-    String where;
+    String timelineFrom;
     String h = history;
     if (h != null) {
       JsonNode doc = Json.MAPPER.readTree(Files.readString(Path.of(h)));
@@ -230,22 +218,22 @@ public final class ReplayCommand implements Subcommand {
             + ", not " + id);
       }
       timeline = RolloutTimeline.fromAudit(app, id, events(app, id, doc.path("events")));
-      where = "the audit trail in " + h;
+      timelineFrom = "the audit trail in " + h;
     } else {
-      Optional<List<AuditEvent>> local = localHistory(id, stateOptions);
+      Optional<List<AuditEvent>> local = localHistory(id, where.state);
       if (local.isPresent()) {
         timeline = RolloutTimeline.fromAudit(app, id, local.get());
-        where = "the local state's audit trail";
+        timelineFrom = "the local state's audit trail";
       } else {
         Instant start = Instant.ofEpochMilli(first).truncatedTo(ChronoUnit.MINUTES);
         timeline = RolloutTimeline.every(app, id, start, Instant.ofEpochMilli(last).plus(Duration.ofMinutes(15)),
             Duration.ofMinutes(15));
-        where = "a health check every 15 minutes from " + start + " (no --history, and the local state does not"
+        timelineFrom = "a health check every 15 minutes from " + start + " (no --history, and the local state does not"
             + " hold " + id + ")";
       }
     }
     return Optional.of(new Source(timeline, metrics, Guardrails.defaults(), "the defaults",
-        metrics.size() + " EMF records of " + log + ", timeline from " + where));
+        metrics.size() + " EMF records of " + log + ", timeline from " + timelineFrom));
   }
 
   private static Optional<List<AuditEvent>> localHistory(String id, StateOptions a) {

@@ -63,16 +63,8 @@ public final class SimulateCommand implements Subcommand {
       + " timeline)")
   Long trialsOption;
 
-  @Option(names = "--seed", paramLabel = "N", description = "seed of trial 1; trial i uses seed+i-1, the same for"
-      + " both policies (default 1)")
-  long seed = 1;
-
-  @Option(names = "--rpm", paramLabel = "N", description = "requests per minute (default 100)")
-  Double rpmOption;
-
-  @Option(names = "--users", paramLabel = "N", description = "distinct users; the canary share is what the real"
-      + " assignment gives them (default 10000)")
-  Long usersOption;
+  @Mixin
+  TrafficOptions traffic;
 
   @Mixin
   TruthOptions truth;
@@ -100,8 +92,9 @@ public final class SimulateCommand implements Subcommand {
       throw new UsageException(e.getMessage());
     }
     int trials = (int) UsageException.within("--trials", trialsOption, 1, 1, 100_000);
-    double rpm = UsageException.within("--rpm", rpmOption, 100, 1, 100_000);
-    int users = (int) UsageException.within("--users", usersOption, SimulationSettings.DEFAULT_USERS, 0, 10_000_000);
+    double rpm = traffic.rpm();
+    int users = traffic.users();
+    long seed = traffic.seed;
     SimulationSettings settings = SimulationSettings.of(scenario, rpm, users, truth.feedbackRate(), truth.judge());
     Map<String, CanaryPolicy> policies = new LinkedHashMap<>();
     policies.put("judge", new SequentialJudge());

@@ -81,8 +81,6 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {"0:started", "1:refused", "2:usage error"})
 public final class StartCommand implements Subcommand {
 
-  private final Remote.Clients clients;
-
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT-CONFIG.json", description = "a whole rollout config"
       + " (or give --canary)")
   String configFile;
@@ -121,17 +119,7 @@ public final class StartCommand implements Subcommand {
   Long approvalTimeoutSeconds;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
-
-  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
-  boolean json;
-
-  StartCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
+  PromotionOptions promotion;
 
   @Override
   public int run(PrintStream out, PrintStream err) {
@@ -178,12 +166,12 @@ public final class StartCommand implements Subcommand {
           + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), request.canary(),
           request.pricing(), request.stages(), request.actor(), request.reason());
     }
-    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    Optional<String> stack = promotion.where.stackName();
     if (stack.isPresent()) {
       return startOnStack(stack.get(), doc, request, ok.check(), out, err, file);
     }
     Path baseline = base != null ? Path.of(base) : given != null ? Path.of(file) : null;
-    try (LocalPromotionState state = PromotionOptions.open(stateOptions, baseline, err)) {
+    try (LocalPromotionState state = promotion.open(baseline, err)) {
       state.catchUp();
       LocalPromotionState.Settings s = state.settings();
       LocalPromotionState.Settings wanted = new LocalPromotionState.Settings(
@@ -198,18 +186,18 @@ public final class StartCommand implements Subcommand {
         err.println("canaryctl start: " + e.getMessage());
         return FAILED;
       }
-      if (state.seededFrom() != null && !json) {
+      if (state.seededFrom() != null && !promotion.json) {
         out.println("(new local state in " + state.directory() + ": the stable version comes from " + state.seededFrom() + ")");
       }
       Optional<ChangeReport> change = changeReport(state.config(), request, ok.check());
-      if (!json) {
+      if (!promotion.json) {
         change.ifPresent(c -> out.print(c.render()));
         otherStable(given, state.config()).ifPresent(note -> out.println("(note: " + note + ")"));
       }
       String refusal = change.map(this::refusal).orElse(null);
       if (refusal != null) {
         state.save();
-        if (json) {
+        if (promotion.json) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("applied", false);
           m.put("message", refusal);
@@ -224,7 +212,7 @@ public final class StartCommand implements Subcommand {
       InProcessWorkflow wf = state.workflow();
       DecisionResult r = wf.start(request, ok.check());
       state.save();
-      if (json) {
+      if (promotion.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("applied", r.applied());
         m.put("message", r.message());
@@ -319,8 +307,8 @@ public final class StartCommand implements Subcommand {
     if (request.reason() != null) {
       envelope.put("reason", request.reason());
     }
-    return Remote.connect("start", stackName, where, clients, err)
-        .map(t -> RemoteRollouts.start(envelope, t, json, out, err)).orElse(FAILED);
+    return promotion.where.onStack("start", stackName, err,
+        t -> RemoteRollouts.start(envelope, t, promotion.json, out, err));
   }
 
   /** A whole rollout config as the start envelope: its canary, pricing, stages, rollout id and application. */

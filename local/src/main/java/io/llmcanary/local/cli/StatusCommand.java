@@ -47,8 +47,6 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {"0:shown", "1:no such rollout", "2:usage error"})
 public final class StatusCommand implements Subcommand {
 
-  private final Remote.Clients clients;
-
   @Parameters(index = "0", arity = "0..1", paramLabel = "ROLLOUT", description = "the rollout id (default: the"
       + " active rollouts)")
   String rolloutId;
@@ -62,35 +60,25 @@ public final class StatusCommand implements Subcommand {
   Double judgeCallPrice;
 
   @Mixin
-  StackOptions where;
-
-  @Mixin
-  StateOptions stateOptions;
-
-  @Option(names = "--json", description = "machine-readable output on stdout (alerts always go to stderr)")
-  boolean json;
-
-  StatusCommand(Remote.Clients clients) {
-    this.clients = clients;
-  }
+  PromotionOptions promotion;
 
   @Override
   public int run(PrintStream out, PrintStream err) {
     List<String> positionals = rolloutId == null ? List.of() : List.of(rolloutId);
-    Optional<String> stack = Remote.stackName(where, stateOptions, clients);
+    Optional<String> stack = promotion.where.stackName();
     if (stack.isPresent()) {
       Double price = judgeCallPrice == null ? null
           : UsageException.within("--judge-call-price", judgeCallPrice, RemoteRollouts.DEFAULT_JUDGE_CALL_PRICE_USD, 0,
               10);
-      return Remote.connect("status", stack.get(), where, clients, err)
-          .map(t -> positionals.isEmpty() ? RemoteRollouts.list(t, clients, price, json, out, err)
-              : RemoteRollouts.status(positionals.get(0), t, clients, price, json, out, err))
-          .orElse(FAILED);
+      Remote.Clients clients = promotion.where.clients();
+      return promotion.where.onStack("status", stack.get(), err, t -> positionals.isEmpty()
+          ? RemoteRollouts.list(t, clients, price, promotion.json, out, err)
+          : RemoteRollouts.status(positionals.get(0), t, clients, price, promotion.json, out, err));
     }
     if (judgeCallPrice != null) {
       throw new UsageException("--judge-call-price is for the stack: the local state counts no judged answers");
     }
-    try (LocalPromotionState state = PromotionOptions.open(stateOptions, null, err)) {
+    try (LocalPromotionState state = promotion.open(null, err)) {
       state.catchUp();
       state.save();
       InProcessWorkflow wf = state.workflow();
@@ -110,7 +98,7 @@ public final class StatusCommand implements Subcommand {
               .filter(s -> all || !s.status().isTerminal()).ifPresent(shown::add);
         }
       }
-      if (json) {
+      if (promotion.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", state.directory().toString());
         m.put("rollouts", shown.stream().map(s -> {

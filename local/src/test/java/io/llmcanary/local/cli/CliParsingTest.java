@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -76,10 +77,19 @@ class CliParsingTest {
   @Test
   void theStackAndStateOptionsAreSharedMixins() {
     for (String name : List.of("start", "approve", "reject", "rollback", "status", "compare", "history", "replay")) {
-      List<Object> mixins = commands().get(name).getCommandSpec().mixins().values().stream()
-          .map(m -> (Object) m.userObject().getClass()).toList();
-      assertThat(mixins).as(name).contains(StackOptions.class, StateOptions.class);
+      assertThat(mixinClasses(commands().get(name).getCommandSpec())).as(name)
+          .contains(StackOptions.class, StateOptions.class);
     }
+  }
+
+  /** The classes of a command's mixins and of the mixins they hold in turn. */
+  private static List<Class<?>> mixinClasses(CommandSpec spec) {
+    List<Class<?>> all = new ArrayList<>();
+    for (CommandSpec m : spec.mixins().values()) {
+      all.add(m.userObject().getClass());
+      all.addAll(mixinClasses(m));
+    }
+    return all;
   }
 
   @Test
