@@ -20,6 +20,7 @@ import io.llmcanary.core.ports.MetricsQuery;
 import io.llmcanary.core.promotion.ApprovalChannels;
 import io.llmcanary.core.promotion.Promotion;
 import io.llmcanary.core.promotion.PromotionPorts;
+import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.RolloutStatus;
@@ -336,8 +337,8 @@ class CanaryCtlAgainstStackIT {
     RolloutState s = store.get(APP, id).orElseThrow();
     // three health-check runs an hour apart, as the audit trail keeps them (they saw too little then)
     for (int h = 1; h <= 3; h++) {
-      store.append(AuditEvent.decision(s, s.stageStartedAt().plus(Duration.ofHours(h)).minusSeconds(30),
-          "health-check", "VERDICT", "INCONCLUSIVE: not yet conclusive", null));
+      store.append(AuditEvent.judged(s, s.stageStartedAt().plus(Duration.ofHours(h)).minusSeconds(30),
+          "health-check", "VERDICT", Outcome.INCONCLUSIVE, "not yet conclusive", null));
     }
 
     assertThat(run("replay", id, "--json")).as(errText()).isZero();
