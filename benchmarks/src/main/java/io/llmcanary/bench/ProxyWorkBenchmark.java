@@ -2,6 +2,7 @@ package io.llmcanary.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import io.llmcanary.aws.appconfig.AppConfigAgentConfigSource;
+import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.codec.RolloutConfigCodec;
 import io.llmcanary.core.assign.Assignment;
 import io.llmcanary.core.chat.ChatMessage;
@@ -10,7 +11,6 @@ import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.feedback.FeedbackToken;
 import io.llmcanary.core.feedback.FeedbackTokens;
-import io.llmcanary.codec.EmfEncoder;
 import io.llmcanary.core.metrics.RequestMetrics;
 import io.llmcanary.core.proxy.ChatApiRequest;
 import io.llmcanary.core.proxy.ChatModels;

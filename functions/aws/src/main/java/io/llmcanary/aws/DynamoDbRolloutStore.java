@@ -1,9 +1,9 @@
 package io.llmcanary.aws;
 
+import io.llmcanary.core.judge.Outcome;
+import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.RolloutStore;
 import io.llmcanary.core.ports.RolloutStore.CreateResult;
-import io.llmcanary.core.ports.Alert;
-import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutState;

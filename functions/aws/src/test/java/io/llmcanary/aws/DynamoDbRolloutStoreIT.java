@@ -2,12 +2,12 @@ package io.llmcanary.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmcanary.core.judge.Outcome;
+import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.ports.RolloutStore.CreateResult;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.ApplicationBusy;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.Created;
 import io.llmcanary.core.ports.RolloutStore.CreateResult.IdTaken;
-import io.llmcanary.core.ports.Alert;
-import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.core.rollout.OwedStep;
 import io.llmcanary.core.rollout.RolloutCommand;
@@ -17,8 +17,8 @@ import io.llmcanary.core.rollout.RolloutStatus;
 import io.llmcanary.core.rollout.StagePlan;
 import io.llmcanary.core.rollout.Transition;
 import io.llmcanary.testing.AwsEndpoint;
-import io.llmcanary.testing.OneRequestAtATime;
 import io.llmcanary.testing.AwsIntegrationTest;
+import io.llmcanary.testing.OneRequestAtATime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,6 @@ import io.llmcanary.local.promotion.LocalPromotionState;
 import io.llmcanary.local.promotion.RolloutText;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

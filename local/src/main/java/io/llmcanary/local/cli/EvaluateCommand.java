@@ -1,9 +1,9 @@
 package io.llmcanary.local.cli;
 
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
 import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.local.sim.Scenario;
 import io.llmcanary.local.sim.SimulationSettings;
 import io.llmcanary.local.sim.TrialRunner;

@@ -1,10 +1,10 @@
 package io.llmcanary.local.cli;
 
-import io.llmcanary.codec.RolloutJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmcanary.aws.cloudwatch.CloudWatchMetricsQuery;
-import io.llmcanary.codec.Json;
 import io.llmcanary.codec.GuardrailsJson;
+import io.llmcanary.codec.Json;
+import io.llmcanary.codec.RolloutJson;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.health.RecordedMetrics;
 import io.llmcanary.core.judge.SequentialJudge;
@@ -16,7 +16,6 @@ import io.llmcanary.core.replay.RolloutTimeline;
 import io.llmcanary.core.rollout.AuditEvent;
 import io.llmcanary.local.aws.RolloutApi;
 import io.llmcanary.local.promotion.LocalPromotionState;
-import io.llmcanary.local.promotion.RolloutText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

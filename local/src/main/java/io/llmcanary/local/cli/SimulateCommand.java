@@ -1,36 +1,35 @@
 package io.llmcanary.local.cli;
 
 import io.llmcanary.codec.RolloutJson;
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.judge.CanaryPolicy;
 import io.llmcanary.core.judge.NaiveSeedPolicy;
 import io.llmcanary.core.judge.SequentialJudge;
+import io.llmcanary.core.rollout.Percent;
+import io.llmcanary.local.sim.HtmlReport;
+import io.llmcanary.local.sim.Recording;
 import io.llmcanary.local.sim.RolloutSimulation;
-import io.llmcanary.local.sim.SimulatedJudge;
 import io.llmcanary.local.sim.Scenario;
+import io.llmcanary.local.sim.SimulatedJudge;
 import io.llmcanary.local.sim.SimulationResult;
 import io.llmcanary.local.sim.SimulationSettings;
 import io.llmcanary.local.sim.TrialRunner;
 import io.llmcanary.local.sim.TrialSummary;
-import io.llmcanary.local.sim.HtmlReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import io.llmcanary.local.promotion.RolloutText;
-import io.llmcanary.local.sim.Recording;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code canaryctl simulate}: measures a policy instead of believing it. Replays synthetic traffic with a known

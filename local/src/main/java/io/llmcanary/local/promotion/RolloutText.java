@@ -1,13 +1,13 @@
 package io.llmcanary.local.promotion;
 
 import io.llmcanary.codec.RolloutJson;
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.RolloutConfig;
 import io.llmcanary.core.config.Variant;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.promotion.InProcessWorkflow;
 import io.llmcanary.core.promotion.WorkflowRoutes.State;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.rollout.RolloutState;
 import java.io.PrintStream;
 import java.util.List;

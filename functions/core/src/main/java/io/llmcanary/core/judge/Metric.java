@@ -1,7 +1,7 @@
 package io.llmcanary.core.judge;
 
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.Guardrails;
+import io.llmcanary.core.rollout.Percent;
 import java.util.Locale;
 
 /**
@@ -59,13 +59,13 @@ public enum Metric {
 
   String rollbackText(Guardrails g) {
     return switch (this) {
-      case QUALITY -> "rollback if < " + pctOf(g.rollbackQualityRatio()) + " of stable";
-      case JUDGE_SCORE -> "rollback if < " + pctOf(g.rollbackJudgeScoreRatio()) + " of stable";
-      case PREFERENCE -> "rollback if canary preferred < " + pctOf(g.rollbackPreference());
+      case QUALITY -> "rollback if < " + Percent.ofRatio(g.rollbackQualityRatio()) + " of stable";
+      case JUDGE_SCORE -> "rollback if < " + Percent.ofRatio(g.rollbackJudgeScoreRatio()) + " of stable";
+      case PREFERENCE -> "rollback if canary preferred < " + Percent.ofRatio(g.rollbackPreference());
       case CHECK_FAILURES -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
           num(g.rollbackCheckFailureRatio()), Percent.share(g.minCheckFailureIncrease()));
-      case LATENCY -> "rollback if > " + pctOf(g.rollbackLatencyP95Ratio()) + " of stable";
-      case COST -> "rollback if > " + pctOf(g.rollbackCostRatio()) + " of stable";
+      case LATENCY -> "rollback if > " + Percent.ofRatio(g.rollbackLatencyP95Ratio()) + " of stable";
+      case COST -> "rollback if > " + Percent.ofRatio(g.rollbackCostRatio()) + " of stable";
       case ERROR_RATE -> String.format(Locale.ROOT, "rollback if > %sx stable and > stable + %s",
           num(g.rollbackErrorRateRatio()), Percent.share(g.minErrorRateIncrease()));
     };
@@ -73,13 +73,13 @@ public enum Metric {
 
   String gateText(Guardrails g) {
     return switch (this) {
-      case QUALITY -> "gate: >= " + pctOf(g.gateQualityRatio()) + " of stable";
-      case JUDGE_SCORE -> "gate: >= " + pctOf(g.gateJudgeScoreRatio()) + " of stable";
-      case PREFERENCE -> "gate: canary preferred >= " + pctOf(g.gatePreference());
+      case QUALITY -> "gate: >= " + Percent.ofRatio(g.gateQualityRatio()) + " of stable";
+      case JUDGE_SCORE -> "gate: >= " + Percent.ofRatio(g.gateJudgeScoreRatio()) + " of stable";
+      case PREFERENCE -> "gate: canary preferred >= " + Percent.ofRatio(g.gatePreference());
       case CHECK_FAILURES -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
           num(g.gateCheckFailureRatio()), Percent.share(g.minCheckFailureIncrease()));
-      case LATENCY -> "gate: <= " + pctOf(g.gateLatencyP95Ratio()) + " of stable";
-      case COST -> "gate: <= " + pctOf(g.gateCostRatio()) + " of stable";
+      case LATENCY -> "gate: <= " + Percent.ofRatio(g.gateLatencyP95Ratio()) + " of stable";
+      case COST -> "gate: <= " + Percent.ofRatio(g.gateCostRatio()) + " of stable";
       case ERROR_RATE -> String.format(Locale.ROOT, "gate: <= %sx stable or <= stable + %s",
           num(g.gateErrorRateRatio()), Percent.share(g.minErrorRateIncrease()));
     };
@@ -98,11 +98,7 @@ public enum Metric {
     };
   }
 
-  private static String pctOf(double ratio) {
-    return num(100 * ratio) + "%";
-  }
-
   private static String num(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("0+$", "");
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.?0+$", "");
   }
 }

@@ -1,10 +1,10 @@
 package io.llmcanary.core.judge;
 
-import io.llmcanary.core.rollout.Percent;
 import static io.llmcanary.core.judge.EvidenceWording.*;
 import static io.llmcanary.core.judge.MetricEvidence.*;
 
 import io.llmcanary.core.metrics.VersionStats;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.stats.EventShareSprt;
 import io.llmcanary.core.stats.MixtureTest;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.llmcanary.core.judge;
 
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.config.Guardrails;
 import io.llmcanary.core.metrics.VersionStats;
 import io.llmcanary.core.metrics.WindowStats;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.stats.AlphaSpending;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package io.llmcanary.core.promotion;
 
-import io.llmcanary.core.rollout.Percent;
-import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.alerts.PastedInput;
+import io.llmcanary.core.change.ChangeReport;
 import io.llmcanary.core.judge.Outcome;
 import io.llmcanary.core.ports.Alert;
 import io.llmcanary.core.rollout.AuditEvent;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.rollout.RolloutState;
 import java.time.Duration;
 

@@ -46,8 +46,9 @@ final class GateAction {
       JudgeInput input = Objects.requireNonNull(ports.metrics(), "no metrics query")
           .fetch(s.application(), s.rolloutId(), s.stageStartedAt(), now);
       Verdict v = Objects.requireNonNull(ports.policy(), "no canary policy").promotionGate(input, c.guardrails());
-      String line = v.outcome() + ": " + v.reason();
-      ports.store().append(AuditEvent.judged(s, now, GATE_ACTOR, GATE_EVENT, v.outcome(), v.reason(), v.table()));
+      AuditEvent judged = AuditEvent.judged(s, now, GATE_ACTOR, GATE_EVENT, v.outcome(), v.reason(), v.table());
+      ports.store().append(judged);
+      String line = judged.reason();
       switch (v.outcome()) {
         case REGRESSION -> {
           int stage = s.stageIndex();

@@ -1,8 +1,8 @@
 package io.llmcanary.core.promotion;
 
-import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.alerts.PastedInput;
 import io.llmcanary.core.ports.Alert;
+import io.llmcanary.core.rollout.Percent;
 import io.llmcanary.core.rollout.RolloutState;
 import io.llmcanary.core.rollout.StagePlan;
 

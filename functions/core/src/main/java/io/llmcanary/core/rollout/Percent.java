@@ -9,14 +9,14 @@ public final class Percent {
 
   /**
    * A percent as configured: {@code 5%}, {@code 12.5%}, {@code 90%}. Floating-point noise from a ratio times 100
-   * (0.9 × 100 = 90.00000000000001) is rounded away first, so a configured 0.9 reads as 90%.
+   * (0.55 × 100 = 55.00000000000001) is rounded away first, so a configured 0.55 reads as 55%.
    */
   public static String text(double percent) {
     double p = Math.round(percent * 1e9) / 1e9;
     return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
   }
 
-  /** A configured ratio as a percent: 0.9 as {@code 90%}. */
+  /** A configured ratio as a percent: 0.9 as {@code 90%}, 0.55 as {@code 55%}. */
   public static String ofRatio(double ratio) {
     return text(100 * ratio);
   }
